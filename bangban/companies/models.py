@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bangban.companies.credit_code import normalize_credit_code, validate_credit_code
+from bangban.core.models import TimeStampedModel
+
+
+class Company(TimeStampedModel):
+    """项目单位 / 服务对象."""
+
+    name = models.CharField(_("company name"), max_length=128)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True,
+        validators=[validate_credit_code],
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.credit_code = normalize_credit_code(self.credit_code)
+
+
+class CompanyContact(TimeStampedModel):
+    """A person acting for the company (经办人); the representative signs the completion sheet."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="company_contacts",
+    )
+    name = models.CharField(_("name"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=32)
+    email = models.EmailField(_("e-mail"), blank=True)
+    position = models.CharField(_("position"), max_length=64, blank=True)
+    is_representative = models.BooleanField(_("company representative"), default=False)
+
+    class Meta:
+        verbose_name = _("company contact")
+        verbose_name_plural = _("company contacts")
+        ordering = ["company", "-is_representative", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "user"], name="contact_unique_user_per_company"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.company}）"

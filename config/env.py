@@ -1,0 +1,68 @@
+"""Every environment variable the project reads is declared here once, with its meaning.
+
+A value that cannot be parsed stops start-up with a message naming the variable, so a typo in
+a deployment never silently falls back to a default.
+"""
+
+import os
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    help: str
+    default: str | None = None
+
+
+VARIABLES = {
+    v.name: v
+    for v in [
+        Variable("DJANGO_SECRET_KEY", "Secret key for signing; required in production.", None),
+        Variable("DJANGO_DEBUG", "Show debug pages (never in production).", "false"),
+        Variable("DJANGO_ALLOWED_HOSTS", "Comma-separated host names the site answers to.",
+                 "127.0.0.1,localhost"),
+        Variable("DATABASE_URL", "Database URL; unset means an SQLite file under var/.", ""),
+        Variable("BANGBAN_MEDIA_ROOT", "Directory for uploaded files.", ""),
+        Variable("BANGBAN_UPLOAD_MAX_MB", "Largest accepted upload, in megabytes.", "20"),
+        Variable("BANGBAN_LANGUAGE", "Default interface language.", "zh-hans"),
+        Variable("BANGBAN_TIME_ZONE", "Time zone of the agency.", "Asia/Shanghai"),
+        Variable("BANGBAN_EMAIL_BACKEND", "Django e-mail backend.",
+                 "django.core.mail.backends.console.EmailBackend"),
+        Variable("BANGBAN_DEFAULT_FROM_EMAIL", "Sender address for e-mail.",
+                 "bangban@localhost"),
+    ]
+}
+
+
+def env_str(name: str) -> str:
+    variable = VARIABLES[name]
+    value = os.environ.get(name)
+    if value is None:
+        if variable.default is None:
+            raise ImproperlyConfigured(f"{name} must be set: {variable.help}")
+        return variable.default
+    return value
+
+
+def env_bool(name: str) -> bool:
+    value = env_str(name).strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false)")
+
+
+def env_int(name: str) -> int:
+    value = env_str(name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in env_str(name).split(",") if item.strip()]

@@ -1,0 +1,18 @@
+"""Settings for the test suite: fast hashing, in-memory e-mail, plain static storage."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("BANGBAN_MEDIA_ROOT", tempfile.mkdtemp(prefix="bangban-media-"))
+
+from config.settings.base import *  # noqa: E402,F403
+from config.env import env_str  # noqa: E402
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("bangban.accounts.urls")),
+    path("companies/", include("bangban.companies.urls")),
+    path("projects/", include("bangban.projects.urls")),
+    path("applications/", include("bangban.cases.application_urls")),
+    path("cases/", include("bangban.cases.urls")),
+    path("documents/", include("bangban.documents.urls")),
+    path("notifications/", include("bangban.notifications.urls")),
+    path("", include("bangban.portal.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
