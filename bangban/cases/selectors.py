@@ -1,0 +1,189 @@
+"""Read queries for case pages, lists and workbenches, scoped to what the user may see.
+
+Every list fetches its related rows up front, so a page costs the same number of queries
+whether it shows three rows or three hundred.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from bangban.accounts.models import Agency, Role
+from bangban.accounts.permissions import (
+    ITEM_STATES_VISIBLE_TO_DEPARTMENT,
+    agency_paths_for,
+    case_roles,
+    company_ids_of,
+    department_ids_for,
+)
+from bangban.cases.models import Case, CaseItem, LedgerEntry
+from bangban.cases.workflow import CaseState, ItemState
+
+CASE_LIST_RELATED = ("agency", "project__company", "specialist", "company_contact")
+ITEM_LIST_RELATED = (
+    "case__agency", "case__project__company", "case__specialist", "matter__stage", "department",
+)
+
+
+def _under(paths, field="agency__path"):
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def cases_visible_to(user):
+    """Cases the user may open: own company's, own as specialist, the agency's as chief or
+    supervisor, and cases with an item pushed to the user's department."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    condition = Q(project__company_id__in=company_ids_of(user)) | Q(specialist=user)
+    condition |= _under(
+        agency_paths_for(user, Role.CHIEF_SPECIALIST) + agency_paths_for(user, Role.SUPERVISOR)
+    )
+    departments = department_ids_for(user)
+    if departments:
+        condition |= Q(
+            pk__in=CaseItem.objects.filter(
+                department_id__in=departments, state__in=ITEM_STATES_VISIBLE_TO_DEPARTMENT
+            ).values("case_id")
+        )
+    return Case.objects.filter(condition).select_related(*CASE_LIST_RELATED)
+
+
+def get_case_for(user, pk):
+    """The case with everything its page shows, or 404 when the user may not see it."""
+    items = CaseItem.objects.select_related(
+        "matter__stage", "department__agency", "result_document"
+    ).prefetch_related("prerequisites__matter", "documents", "supplement_requests")
+    try:
+        return (
+            cases_visible_to(user)
+            .select_related("agreement__document", "completion_confirmed_by")
+            .prefetch_related(
+                Prefetch("items", queryset=items),
+                "requested_stages",
+                "requested_matters",
+                "project__company__contacts",
+            )
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def get_item_for(user, pk):
+    item = (
+        CaseItem.objects.select_related(*ITEM_LIST_RELATED)
+        .filter(case__in=cases_visible_to(user))
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def visible_items_of(user, case):
+    """A department representative sees only the items pushed to the department."""
+    items = list(case.items.all())
+    if not case_roles(user, case):
+        departments = department_ids_for(user)
+        items = [i for i in items if i.department_id in departments
+                 and i.state in ITEM_STATES_VISIBLE_TO_DEPARTMENT]
+    return items
+
+
+def intake_queue(user):
+    return (
+        Case.objects.filter(state=CaseState.SUBMITTED)
+        .filter(_under(agency_paths_for(user, Role.CHIEF_SPECIALIST)))
+        .select_related(*CASE_LIST_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def agency_cases(user, state=None):
+    cases = Case.objects.filter(
+        _under(agency_paths_for(user, Role.CHIEF_SPECIALIST)
+               + agency_paths_for(user, Role.SUPERVISOR))
+    ).exclude(state=CaseState.DRAFT)
+    if state:
+        cases = cases.filter(state=state)
+    return cases.select_related(*CASE_LIST_RELATED).order_by("-created_at", "-pk")
+
+
+def cases_of_specialist(user):
+    return (
+        Case.objects.filter(specialist=user)
+        .exclude(state__in=[CaseState.COMPLETED, CaseState.TERMINATED, CaseState.REJECTED])
+        .select_related(*CASE_LIST_RELATED)
+        .annotate(open_items=Count(
+            "items", filter=~Q(items__state__in=[ItemState.APPROVED, ItemState.REFUSED,
+                                                  ItemState.WITHDRAWN])))
+        .order_by("-created_at", "-pk")
+    )
+
+
+ITEM_STATES_WAITING_FOR_SPECIALIST = (
+    ItemState.PLANNED, ItemState.PREPARING, ItemState.REVIEWED, ItemState.SUPPLEMENT_REQUESTED,
+)
+
+
+def items_waiting_for_specialist(user):
+    return (
+        CaseItem.objects.filter(
+            case__specialist=user, state__in=ITEM_STATES_WAITING_FOR_SPECIALIST,
+            case__state__in=[CaseState.PLANNED, CaseState.IN_PROGRESS],
+        )
+        .select_related(*ITEM_LIST_RELATED)
+        .order_by("planned_end", "pk")
+    )
+
+
+ITEM_STATES_OPEN_AT_DEPARTMENT = (
+    ItemState.PUSHED, ItemState.ACCEPTED, ItemState.SUPPLEMENT_REQUESTED,
+)
+
+
+def items_for_department(user, states=ITEM_STATES_OPEN_AT_DEPARTMENT):
+    return (
+        CaseItem.objects.filter(department_id__in=department_ids_for(user), state__in=states)
+        .select_related(*ITEM_LIST_RELATED)
+        .order_by("pushed_at", "pk")
+    )
+
+
+def cases_of_company_user(user):
+    return (
+        Case.objects.filter(project__company_id__in=company_ids_of(user))
+        .select_related(*CASE_LIST_RELATED)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def supervised_agencies(user):
+    return Agency.objects.filter(_under(agency_paths_for(user, Role.SUPERVISOR), field="path"))
+
+
+def agency_overview(user):
+    """Counts of cases and items by state per agency the user supervises: two queries."""
+    agencies = list(supervised_agencies(user))
+    ids = [a.pk for a in agencies]
+    case_counts = Case.objects.filter(agency_id__in=ids).exclude(state=CaseState.DRAFT).values(
+        "agency_id", "state").annotate(n=Count("pk"))
+    item_counts = CaseItem.objects.filter(case__agency_id__in=ids).values(
+        "case__agency_id", "state").annotate(n=Count("pk"))
+    rows = {a.pk: {"agency": a, "cases": {}, "items": {}} for a in agencies}
+    for row in case_counts:
+        rows[row["agency_id"]]["cases"][row["state"]] = row["n"]
+    for row in item_counts:
+        rows[row["case__agency_id"]]["items"][row["state"]] = row["n"]
+    return list(rows.values())
+
+
+def ledger_of(case):
+    return (
+        LedgerEntry.objects.filter(case=case)
+        .select_related("actor", "item__matter")
+        .order_by("at", "pk")
+    )
