@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bangban.core.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

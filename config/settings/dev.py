@@ -9,3 +9,5 @@ from config.settings.base import *  # noqa: E402,F403
 from config.env import env_str  # noqa: E402
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+
+WHITENOISE_USE_FINDERS = True
