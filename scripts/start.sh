@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The one command that installs Bangban and starts the demo at http://127.0.0.1:8000 on SQLite
+# (database file var/bangban.sqlite3), with the catalog and the demo accounts loaded.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.local/bin:$PATH"
+
+if ! command -v uv >/dev/null; then
+    echo "== pip install uv"
+    pip="$(command -v pip3 || command -v pip || true)"
+    if [ -z "$pip" ]; then
+        echo "scripts/start.sh: pip is missing (Debian: apt-get install python3-pip)" >&2
+        exit 1
+    fi
+    "$pip" install --user uv 2>/dev/null || "$pip" install --user --break-system-packages uv
+fi
+
+uv sync --frozen
+uv run python manage.py migrate
+uv run python manage.py load_catalog
+uv run python manage.py demo_data
+uv run python manage.py collectstatic --noinput
+echo "Bangban: http://127.0.0.1:8000/  (demo accounts: see README.md)"
+exec uv run python manage.py runserver 127.0.0.1:8000
