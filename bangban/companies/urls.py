@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangban.companies import views
 
 app_name = "companies"
-urlpatterns = []
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    # `companies:detail` without arguments is "my company".
+    path("mine/", views.detail, name="detail"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
+    path("contacts/<int:pk>/resend-invitation/", views.resend_invitation,
+         name="resend_invitation"),
+    path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+]

@@ -1,0 +1,166 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from bangban.companies.credit_code import normalize_credit_code, validate_credit_code
+from bangban.companies.models import Company
+from bangban.companies.services import duplicate_company_message
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9\- ]{5,18}[0-9]$",
+    _("Enter a phone number: digits, optionally with an area code and hyphens."),
+)
+
+
+def add_service_error(form, error, rename=None):
+    """Puts a service's ValidationError on the form: on the fields it names, else on top."""
+    rename = rename or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        field = rename.get(field, field)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class BootstrapMixin:
+    """Gives widgets Bootstrap 5 classes, so templates can render fields plainly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect,
+                                   forms.CheckboxSelectMultiple)):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class CreditCodeField(forms.CharField):
+    default_validators = [validate_credit_code]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("unified social credit code"))
+        kwargs.setdefault("max_length", 24)  # tolerate spaces around a pasted code
+        kwargs.setdefault(
+            "help_text", _("18 characters, as printed on the business licence.")
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_credit_code(super().to_python(value))
+
+
+class RegistrationForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(
+        label=_("user name"), max_length=150,
+        help_text=_("Letters, digits and @/./+/-/_ only; you log in with it."),
+    )
+    password1 = forms.CharField(
+        label=_("password"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    password2 = forms.CharField(
+        label=_("password again"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    full_name = forms.CharField(label=_("your full name"), max_length=64)
+    phone = forms.CharField(label=_("your phone"), max_length=32, validators=[phone_validator])
+    email = forms.EmailField(label=_("your e-mail"))
+    position = forms.CharField(label=_("your position"), max_length=64, required=False)
+
+    company_name = forms.CharField(label=_("company name"), max_length=128)
+    credit_code = CreditCodeField()
+    legal_representative = forms.CharField(label=_("legal representative"), max_length=64)
+    address = forms.CharField(label=_("address"), max_length=255)
+    company_phone = forms.CharField(
+        label=_("company phone"), max_length=32, required=False, validators=[phone_validator]
+    )
+
+    person_fields = ("username", "password1", "password2", "full_name", "phone", "email",
+                     "position")
+    company_fields = ("company_name", "credit_code", "legal_representative", "address",
+                      "company_phone")
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"]
+        if Company.objects.filter(credit_code=code).exists():
+            raise ValidationError(duplicate_company_message(), code="duplicate")
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "username": data["username"], "password": data["password1"],
+            "full_name": data["full_name"], "phone": data["phone"], "email": data["email"],
+            "position": data["position"], "company_name": data["company_name"],
+            "credit_code": data["credit_code"],
+            "legal_representative": data["legal_representative"], "address": data["address"],
+            "company_phone": data["company_phone"],
+        }
+
+    # The service names the password `password`; the form shows its errors on the first box.
+    service_error_fields = {"password": "password1"}
+
+    def person_bound_fields(self):
+        return [self[name] for name in self.person_fields]
+
+    def company_bound_fields(self):
+        return [self[name] for name in self.company_fields]
+
+
+class CompanyForm(BootstrapMixin, forms.ModelForm):
+    """Edits a registered company; the credit code is shown but cannot be changed."""
+
+    class Meta:
+        model = Company
+        fields = ["name", "legal_representative", "address", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_representative"].required = True
+        self.fields["phone"].validators.append(phone_validator)
+
+
+class InvitationForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=64)
+    phone = forms.CharField(label=_("phone"), max_length=32, validators=[phone_validator])
+    email = forms.EmailField(
+        label=_("e-mail"), help_text=_("The invitation link is sent to this address.")
+    )
+    position = forms.CharField(label=_("position"), max_length=64, required=False)
+    is_representative = forms.BooleanField(
+        label=_("company representative"), required=False,
+        help_text=_("The representative may invite other contacts and signs the completion "
+                    "sheet."),
+    )
+
+
+class AcceptInvitationForm(BootstrapMixin, forms.Form):
+    username = forms.CharField(
+        label=_("user name"), max_length=150,
+        help_text=_("Letters, digits and @/./+/-/_ only; you log in with it."),
+    )
+    password1 = forms.CharField(label=_("password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(
+        label=_("password again"), strip=False, widget=forms.PasswordInput
+    )
+
+    service_error_fields = {"password": "password1"}
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned

@@ -1,0 +1,91 @@
+"""Writes for projects: a company's contacts, or the staff of the project's agency, keep them."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from bangban.accounts.models import Role
+from bangban.accounts.permissions import company_ids_of, memberships_of
+from bangban.core.errors import NotAllowed
+from bangban.projects.models import Project
+
+PROJECT_FIELDS = frozenset({
+    "agency", "name", "code", "category", "investment_type", "is_key_project", "location",
+    "total_investment", "floor_area", "description",
+})
+
+# Staff who keep projects for companies; a supervisor only reads.
+PROJECT_STAFF_ROLES = frozenset({Role.SPECIALIST, Role.CHIEF_SPECIALIST, Role.ADMINISTRATOR})
+
+
+def is_staff_of_agency(user, agency, roles=PROJECT_STAFF_ROLES):
+    """A membership in one of `roles` at the agency or an agency above it."""
+    return any(
+        m.role in roles and agency.path.startswith(m.agency.path) for m in memberships_of(user)
+    )
+
+
+def can_keep_project(user, *, company, agency):
+    if not user.is_authenticated:
+        return False
+    return company.pk in company_ids_of(user) or is_staff_of_agency(user, agency)
+
+
+def _check_fields(fields, function):
+    unknown = set(fields) - PROJECT_FIELDS
+    if unknown:
+        raise TypeError(f"{function}() got unexpected fields: {sorted(unknown)}")
+    if fields.get("code") == "":
+        fields["code"] = None  # an empty code is "not assigned yet", not a duplicate value
+
+
+def _save(project):
+    project.full_clean()
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError:  # the same code saved by someone else a moment ago
+        raise ValidationError(
+            {"code": _("Another project already has this project code.")}
+        ) from None
+    return project
+
+
+@transaction.atomic
+def create_project(*, by, company, **fields) -> Project:
+    _check_fields(fields, "create_project")
+    agency = fields.get("agency")
+    if agency is None:
+        raise ValidationError({"agency": _("Choose the service agency.")})
+    if not can_keep_project(by, company=company, agency=agency):
+        raise NotAllowed(
+            _("Only the company's contacts or the staff of the agency may add its projects.")
+        )
+    return _save(Project(company=company, **fields))
+
+
+@transaction.atomic
+def update_project(*, project, by, **fields) -> Project:
+    _check_fields(fields, "update_project")
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("company", "agency")
+        .get(pk=project.pk)
+    )
+    if not can_keep_project(by, company=project.company, agency=project.agency):
+        raise NotAllowed(
+            _("Only the company's contacts or the staff of the agency may change this project.")
+        )
+    new_agency = fields.get("agency")
+    if new_agency is not None and new_agency.pk != project.agency_id:
+        # A case keeps the agency it was made for; moving the project would split them.
+        if project.cases.exists():
+            raise ValidationError(
+                {"agency": _("The agency cannot be changed once an application has been "
+                             "made for the project.")}
+            )
+        if not can_keep_project(by, company=project.company, agency=new_agency):
+            raise NotAllowed(_("You cannot move the project to that agency."))
+    for name, value in fields.items():
+        setattr(project, name, value)
+    return _save(project)
