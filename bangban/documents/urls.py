@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangban.documents import views
 
 app_name = "documents"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/download/", views.download, name="download"),
+]

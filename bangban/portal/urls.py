@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangban.portal import views
 
 app_name = "portal"
-urlpatterns = []
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+]
