@@ -33,6 +33,34 @@ VARIABLES = {
                  "django.core.mail.backends.console.EmailBackend"),
         Variable("BANGBAN_DEFAULT_FROM_EMAIL", "Sender address for e-mail.",
                  "bangban@localhost"),
+        Variable("BANGBAN_EMAIL_HOST", "SMTP server host name (SMTP e-mail backend).",
+                 "localhost"),
+        Variable("BANGBAN_EMAIL_PORT", "SMTP server port.", "25"),
+        Variable("BANGBAN_EMAIL_HOST_USER", "SMTP user name; empty means no log-in.", ""),
+        Variable("BANGBAN_EMAIL_HOST_PASSWORD", "SMTP password.", ""),
+        Variable("BANGBAN_EMAIL_USE_TLS", "Use STARTTLS with the SMTP server.", "false"),
+        Variable("BANGBAN_EMAIL_USE_SSL", "Use implicit TLS (SMTPS, usually port 465).",
+                 "false"),
+        Variable("BANGBAN_SMS_BACKEND", "Dotted path of the SMS provider backend.",
+                 "bangban.notifications.backends.LogSmsBackend"),
+        Variable("BANGBAN_SMS_ALIYUN_ACCESS_KEY_ID", "Aliyun SMS AccessKey ID.", ""),
+        Variable("BANGBAN_SMS_ALIYUN_ACCESS_KEY_SECRET", "Aliyun SMS AccessKey secret.", ""),
+        Variable("BANGBAN_SMS_ALIYUN_SIGN_NAME", "Approved SMS signature (签名) name.", ""),
+        Variable("BANGBAN_SMS_ALIYUN_TEMPLATE_CODE",
+                 "Approved SMS template code, e.g. SMS_123456789.", ""),
+        Variable("BANGBAN_SMS_ALIYUN_TEMPLATE_PARAM",
+                 "Name of the template's variable that receives the message text.", "content"),
+        Variable("BANGBAN_SMS_ALIYUN_ENDPOINT", "Aliyun SMS API endpoint URL.",
+                 "https://dysmsapi.aliyuncs.com/"),
+        Variable("BANGBAN_OUTBOX_MAX_ATTEMPTS",
+                 "Attempts to deliver an e-mail or SMS before it is marked dead.", "8"),
+        Variable("BANGBAN_OUTBOX_RETRY_SECONDS",
+                 "Wait before the first retry; doubled after each failed attempt.", "60"),
+        Variable("BANGBAN_OUTBOX_LEASE_SECONDS",
+                 "How long a worker may take to send one message before another retries it.",
+                 "120"),
+        Variable("BANGBAN_WORKER_SLEEP_SECONDS",
+                 "Pause of the worker between rounds when nothing was due (seconds).", "5"),
     ]
 }
 
@@ -62,6 +90,14 @@ def env_int(name: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number") from None
+
+
+def env_float(name: str) -> float:
+    value = env_str(name)
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
 
 
 def env_list(name: str) -> list[str]:

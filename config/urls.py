@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("bangban.cases.urls")),
     path("documents/", include("bangban.documents.urls")),
     path("notifications/", include("bangban.notifications.urls")),
+    path("supervision/", include("bangban.supervision.urls")),
     path("", include("bangban.portal.urls")),
 ]
 

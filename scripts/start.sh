@@ -18,8 +18,11 @@ fi
 
 uv sync --frozen
 uv run python manage.py migrate
+uv run python manage.py workdays seed
 uv run python manage.py load_catalog
+uv run python manage.py load_notification_templates
 uv run python manage.py demo_data
 uv run python manage.py collectstatic --noinput
 echo "Bangban: http://127.0.0.1:8000/  (demo accounts: see README.md)"
-exec uv run python manage.py runserver 127.0.0.1:8000
+# The web server and the background worker (e-mail, SMS) together; Ctrl-C stops both.
+exec uv run python manage.py run_demo 127.0.0.1:8000

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangban.core.models import TimeStampedModel
 
@@ -150,7 +151,7 @@ class Membership(TimeStampedModel):
         on_delete=models.PROTECT, related_name="representatives",
     )
     staff_number = models.CharField(_("staff number"), max_length=32, blank=True)
-    title = models.CharField(_("title"), max_length=64, blank=True)
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("membership")

@@ -16,11 +16,13 @@ from bangban.cases.models import (
     HandoverMethod,
     ServiceMode,
     ServiceScope,
+    SpecialProcedureKind,
     SuspensionReason,
     TerminationReason,
 )
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.catalog.models import Matter
+from bangban.deadlines.item_clock import extension_allowance
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -336,6 +338,34 @@ class ApproveForm(ActionForm):
     result_file = forms.FileField(label=_("result document"))
 
 
+class SpecialProcedureForm(ActionForm):
+    kind = forms.ChoiceField(label=_("special procedure"), choices=SpecialProcedureKind.choices,
+                             widget=forms.RadioSelect,
+                             help_text=_("The time it takes is not counted in the limit "
+                                         "(行政许可法 §45)."))
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EndSpecialProcedureForm(ActionForm):
+    note = forms.CharField(label=_("outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtendForm(ActionForm):
+    days = forms.IntegerField(label=_("extend by (working days)"), min_value=1, max_value=60)
+    reason = forms.CharField(label=_("reason for the extension"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Told to the company (行政许可法 §42)."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.item is not None:
+            allowance = extension_allowance(self.item)
+            self.fields["days"].help_text = allowance.why
+            if allowance.days:
+                self.fields["days"].widget.attrs["max"] = allowance.days
+                self.fields["days"].initial = allowance.days
+
+
 CASE_ACTION_FORMS = {
     "submit": ConfirmForm,
     "accept": AcceptForm,
@@ -365,6 +395,9 @@ ITEM_ACTION_FORMS = {
     "approve": ApproveForm,
     "refuse": ReasonForm,
     "withdraw": ReasonForm,
+    "start_special_procedure": SpecialProcedureForm,
+    "end_special_procedure": EndSpecialProcedureForm,
+    "extend": ExtendForm,
 }
 
 

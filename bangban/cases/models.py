@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.catalog.models import LimitUnit
 from bangban.core.models import TimeStampedModel
+from bangban.deadlines.models import WarningLevel
 
 
 class ServiceMode(models.TextChoices):
@@ -197,6 +198,23 @@ class CaseItem(TimeStampedModel):
     pushed_at = models.DateTimeField(_("pushed at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    warning_level = models.CharField(
+        _("warning level"), max_length=8, choices=WarningLevel.choices, blank=True,
+        db_index=True,
+    )
+    # The clock (deadlines/clock.py): the day the warning level may next change, for the scan
+    # (deadlines/jobs.py) to select only the rows that are due; empty while nothing can change.
+    warning_next_check = models.DateField(
+        _("next warning check"), null=True, blank=True, db_index=True
+    )
+    extended_days = models.PositiveSmallIntegerField(_("extended by (days)"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
+    days_used = models.PositiveSmallIntegerField(
+        _("days used"), null=True, blank=True,
+        help_text=_("Days of the limit's unit the clock counted up to the decision."),
+    )
     result_number = models.CharField(_("result document number"), max_length=64, blank=True)
     result_document = models.ForeignKey(
         "documents.Document", verbose_name=_("result document"), null=True, blank=True,
@@ -251,6 +269,63 @@ class SupplementRequest(TimeStampedModel):
 
     def __str__(self):
         return f"{self.item} · {self.reason[:30]}"
+
+
+class PauseCause(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Supplement requested")
+    SPECIAL_PROCEDURE = "special_procedure", _("Special procedure")
+    CASE_SUSPENDED = "case_suspended", _("Case suspended")
+
+
+class PauseAttribution(models.TextChoices):
+    """Whose side the paused time is on, so statistics can attribute delay."""
+
+    COMPANY = "company", _("Company")
+    DEPARTMENT = "department", _("Department")
+
+
+class SpecialProcedureKind(models.TextChoices):
+    """行政许可法 §45: time for these is not counted in the limit."""
+
+    HEARING = "hearing", _("Hearing (听证)")
+    TENDER_AUCTION = "tender_auction", _("Tender or auction (招标、拍卖)")
+    TESTING = "testing", _("Inspection, testing or quarantine (检验、检测、检疫)")
+    APPRAISAL = "appraisal", _("Appraisal (鉴定)")
+    EXPERT_REVIEW = "expert_review", _("Expert review (专家评审)")
+
+
+class ClockPause(TimeStampedModel):
+    """A span during which an item's clock does not run (SPEC §5): opened and closed only by
+    the item and case services. The days from the day after `started_at` up to the day of
+    `ended_at` are not counted (deadlines/clock.py)."""
+
+    item = models.ForeignKey(
+        CaseItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    cause = models.CharField(_("cause"), max_length=24, choices=PauseCause.choices)
+    kind = models.CharField(_("special procedure"), max_length=24, blank=True,
+                            choices=SpecialProcedureKind.choices)
+    attributed_to = models.CharField(_("attributed to"), max_length=16,
+                                     choices=PauseAttribution.choices)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    end_note = models.TextField(_("note at the end"), blank=True)
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        ordering = ["item", "started_at", "pk"]
+        indexes = [models.Index(fields=["item", "ended_at"])]
+
+    def __str__(self):
+        return f"{self.item} · {self.get_cause_display()}"
+
+    def clean(self):
+        if self.ended_at and self.started_at and self.ended_at < self.started_at:
+            raise ValidationError({"ended_at": _("A pause cannot end before it starts.")})
+        if self.cause == PauseCause.SPECIAL_PROCEDURE and not self.kind:
+            raise ValidationError({"kind": _("Choose the special procedure.")})
 
 
 class LedgerQuerySet(models.QuerySet):

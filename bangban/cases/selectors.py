@@ -4,7 +4,8 @@ Every list fetches its related rows up front, so a page costs the same number of
 whether it shows three rows or three hundred.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, When
 from django.http import Http404
 
 from bangban.accounts.models import Agency, Role
@@ -15,13 +16,61 @@ from bangban.accounts.permissions import (
     company_ids_of,
     department_ids_for,
 )
-from bangban.cases.models import Case, CaseItem, LedgerEntry
-from bangban.cases.workflow import CaseState, ItemState
+from bangban.cases.models import (
+    Agreement,
+    Case,
+    CaseItem,
+    ClockPause,
+    LedgerEntry,
+    PauseCause,
+    ServiceMode,
+)
+from bangban.cases.workflow import (
+    FINISHED_ITEM_STATES,
+    CaseFacts,
+    CaseState,
+    ItemFacts,
+    ItemState,
+)
+from bangban.deadlines.models import WarningLevel
 
 CASE_LIST_RELATED = ("agency", "project__company", "specialist", "company_contact")
 ITEM_LIST_RELATED = (
     "case__agency", "case__project__company", "case__specialist", "matter__stage", "department",
 )
+
+
+def with_worst_warning(cases):
+    """Annotates each case with `worst_warning`: the most urgent warning light of its items
+    (red, yellow, green; None without a running clock) — one subquery, no extra query."""
+    ranked = (
+        CaseItem.objects.filter(case=OuterRef("pk")).exclude(warning_level="")
+        .annotate(rank=CaseWhen(
+            When(warning_level=WarningLevel.RED, then=3),
+            When(warning_level=WarningLevel.YELLOW, then=2),
+            default=1, output_field=IntegerField(),
+        ))
+        .order_by("-rank").values("warning_level")[:1]
+    )
+    return cases.annotate(worst_warning=Subquery(ranked))
+
+
+def with_clock_flags(items):
+    """Annotates each item with `clock_paused`: a pause of its clock is open."""
+    return items.annotate(clock_paused=Exists(
+        ClockPause.objects.filter(item=OuterRef("pk"), ended_at__isnull=True)
+    ))
+
+
+def item_facts(item):
+    """workflow.ItemFacts of an item (no query when its pauses are prefetched)."""
+    return ItemFacts(
+        special_procedure_running=any(
+            p.cause == PauseCause.SPECIAL_PROCEDURE and p.ended_at is None
+            for p in item.pauses.all()
+        ),
+        extended=bool(item.extended_days),
+    )
 
 
 def _under(paths, field="agency__path"):
@@ -32,14 +81,15 @@ def _under(paths, field="agency__path"):
 
 
 def cases_visible_to(user):
-    """Cases the user may open: own company's, own as specialist, the agency's as chief or
-    supervisor, and cases with an item pushed to the user's department."""
+    """Cases the user may open: own company's, own as specialist, the agency's submitted ones
+    as chief or supervisor, and cases with an item pushed to the user's department."""
     if not user.is_authenticated:
         return Case.objects.none()
     condition = Q(project__company_id__in=company_ids_of(user)) | Q(specialist=user)
+    # A draft is the company's own until it is submitted.
     condition |= _under(
         agency_paths_for(user, Role.CHIEF_SPECIALIST) + agency_paths_for(user, Role.SUPERVISOR)
-    )
+    ) & ~Q(state=CaseState.DRAFT)
     departments = department_ids_for(user)
     if departments:
         condition |= Q(
@@ -54,7 +104,7 @@ def get_case_for(user, pk):
     """The case with everything its page shows, or 404 when the user may not see it."""
     items = CaseItem.objects.select_related(
         "matter__stage", "department__agency", "result_document"
-    ).prefetch_related("prerequisites__matter", "documents", "supplement_requests")
+    ).prefetch_related("prerequisites__matter", "documents", "supplement_requests", "pauses")
     try:
         return (
             cases_visible_to(user)
@@ -69,6 +119,25 @@ def get_case_for(user, pk):
         )
     except (Case.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def case_facts(user, case):
+    """The facts that decide which of the case's actions can be done now (workflow.CaseFacts).
+    Costs no query for a case from `get_case_for`, which fetched everything it reads."""
+    try:
+        agreement_recorded = case.agreement is not None
+    except Agreement.DoesNotExist:
+        agreement_recorded = False
+    return CaseFacts(
+        agent_mode=case.mode == ServiceMode.AGENT,
+        agreement_recorded=agreement_recorded,
+        items_finished=all(item.state in FINISHED_ITEM_STATES for item in case.items.all()),
+        handed_over=case.handed_over_at is not None,
+        user_signs_for_company=user.is_authenticated and any(
+            contact.user_id == user.pk and contact.is_representative
+            for contact in case.project.company.contacts.all()
+        ),
+    )
 
 
 def get_item_for(user, pk):
@@ -109,19 +178,19 @@ def agency_cases(user, state=None):
     ).exclude(state=CaseState.DRAFT)
     if state:
         cases = cases.filter(state=state)
-    return cases.select_related(*CASE_LIST_RELATED).order_by("-created_at", "-pk")
+    return with_worst_warning(cases.select_related(*CASE_LIST_RELATED)).order_by(
+        "-created_at", "-pk")
 
 
 def cases_of_specialist(user):
-    return (
+    return with_worst_warning(
         Case.objects.filter(specialist=user)
         .exclude(state__in=[CaseState.COMPLETED, CaseState.TERMINATED, CaseState.REJECTED])
         .select_related(*CASE_LIST_RELATED)
         .annotate(open_items=Count(
             "items", filter=~Q(items__state__in=[ItemState.APPROVED, ItemState.REFUSED,
                                                   ItemState.WITHDRAWN])))
-        .order_by("-created_at", "-pk")
-    )
+    ).order_by("-created_at", "-pk")
 
 
 ITEM_STATES_WAITING_FOR_SPECIALIST = (
@@ -130,14 +199,13 @@ ITEM_STATES_WAITING_FOR_SPECIALIST = (
 
 
 def items_waiting_for_specialist(user):
-    return (
+    return with_clock_flags(
         CaseItem.objects.filter(
             case__specialist=user, state__in=ITEM_STATES_WAITING_FOR_SPECIALIST,
             case__state__in=[CaseState.PLANNED, CaseState.IN_PROGRESS],
         )
         .select_related(*ITEM_LIST_RELATED)
-        .order_by("planned_end", "pk")
-    )
+    ).order_by("planned_end", "pk")
 
 
 ITEM_STATES_OPEN_AT_DEPARTMENT = (
@@ -146,19 +214,17 @@ ITEM_STATES_OPEN_AT_DEPARTMENT = (
 
 
 def items_for_department(user, states=ITEM_STATES_OPEN_AT_DEPARTMENT):
-    return (
+    return with_clock_flags(
         CaseItem.objects.filter(department_id__in=department_ids_for(user), state__in=states)
         .select_related(*ITEM_LIST_RELATED)
-        .order_by("pushed_at", "pk")
-    )
+    ).order_by("pushed_at", "pk")
 
 
 def cases_of_company_user(user):
-    return (
+    return with_worst_warning(
         Case.objects.filter(project__company_id__in=company_ids_of(user))
         .select_related(*CASE_LIST_RELATED)
-        .order_by("-created_at", "-pk")
-    )
+    ).order_by("-created_at", "-pk")
 
 
 def supervised_agencies(user):
@@ -166,18 +232,23 @@ def supervised_agencies(user):
 
 
 def agency_overview(user):
-    """Counts of cases and items by state per agency the user supervises: two queries."""
+    """Counts of cases and items by state, and of items by warning light, per agency the user
+    supervises: three queries."""
     agencies = list(supervised_agencies(user))
     ids = [a.pk for a in agencies]
     case_counts = Case.objects.filter(agency_id__in=ids).exclude(state=CaseState.DRAFT).values(
         "agency_id", "state").annotate(n=Count("pk"))
     item_counts = CaseItem.objects.filter(case__agency_id__in=ids).values(
         "case__agency_id", "state").annotate(n=Count("pk"))
-    rows = {a.pk: {"agency": a, "cases": {}, "items": {}} for a in agencies}
+    warning_counts = CaseItem.objects.filter(case__agency_id__in=ids).exclude(
+        warning_level="").values("case__agency_id", "warning_level").annotate(n=Count("pk"))
+    rows = {a.pk: {"agency": a, "cases": {}, "items": {}, "warnings": {}} for a in agencies}
     for row in case_counts:
         rows[row["agency_id"]]["cases"][row["state"]] = row["n"]
     for row in item_counts:
         rows[row["case__agency_id"]]["items"][row["state"]] = row["n"]
+    for row in warning_counts:
+        rows[row["case__agency_id"]]["warnings"][row["warning_level"]] = row["n"]
     return list(rows.values())
 
 

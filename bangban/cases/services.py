@@ -2,9 +2,9 @@
 
 Each function runs in one transaction: it locks the case (and the item) row, checks the actor's
 role and the current state against the workflow table, validates, saves, appends a ledger
-entry and queues notifications that are written only when the transaction commits. A second
-click or a second person acting at the same moment finds the new state and gets a clear
-"already done" message instead of a double action.
+entry and writes its notifications to the outbox in the same transaction, so a message exists
+exactly when the change it reports does. A second click or a second person acting at the same
+moment finds the new state and gets a clear "already done" message instead of a double action.
 """
 
 import datetime
@@ -21,10 +21,14 @@ from bangban.cases.models import (
     Agreement,
     Case,
     CaseItem,
+    ClockPause,
     HandoverMethod,
     LedgerEntry,
+    PauseAttribution,
+    PauseCause,
     ServiceMode,
     ServiceScope,
+    SpecialProcedureKind,
     SupplementRequest,
     SuspensionReason,
     TerminationReason,
@@ -42,6 +46,8 @@ from bangban.cases.workflow import (
 from bangban.catalog.models import DefaultItem, LimitUnit, Matter
 from bangban.companies.models import CompanyContact
 from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.deadlines import item_clock
+from bangban.deadlines.models import WarningLevel
 from bangban.deadlines.workdays import add_working_days, next_working_day
 from bangban.documents.models import DocumentKind
 from bangban.documents.services import store_document
@@ -197,6 +203,48 @@ def _department_users(department):
 
 def _case_subject(case, text):
     return f"[{case.number}] {text}"
+
+
+# ---------------------------------------------------------------------------- the clock
+# Pauses open and close only here (SPEC §5); every change re-reads the clock into the item's
+# stored columns (deadlines/item_clock.py) before the item is saved.
+
+# Whose side a suspension's time is on (Qujiang 第十八条). Every reason lies with the company or
+# its project, never with a department: a project that does not meet the law or policy or
+# cannot be completed is the company's project, so its paused time is the company's too.
+SUSPENSION_ATTRIBUTION = {
+    SuspensionReason.NOT_COMPLIANT: PauseAttribution.COMPANY,
+    SuspensionReason.MATERIALS_INVALID: PauseAttribution.COMPANY,
+    SuspensionReason.MATERIALS_OVERDUE: PauseAttribution.COMPANY,
+    SuspensionReason.FEES_UNPAID: PauseAttribution.COMPANY,
+    SuspensionReason.COMPANY_REQUEST: PauseAttribution.COMPANY,
+}
+
+
+def _open_pause(item, *, cause, attributed_to, note="", kind=""):
+    pause = ClockPause(item=item, cause=cause, attributed_to=attributed_to, kind=kind,
+                       started_at=timezone.now(), note=note)
+    pause.full_clean()
+    pause.save()
+    return pause
+
+
+def _close_pauses(item, *, causes=None, note=""):
+    """Ends the item's open pauses (of `causes`, else all); returns how many."""
+    pauses = item.pauses.filter(ended_at__isnull=True)
+    if causes is not None:
+        pauses = pauses.filter(cause__in=causes)
+    return pauses.update(ended_at=timezone.now(), end_note=note)
+
+
+def _clock_details(item):
+    return {"item_due_date": item.due_date.isoformat() if item.due_date else None,
+            "warning_level": item.warning_level}
+
+
+def _stop_item_clock(item, note=""):
+    _close_pauses(item, note=note)
+    item_clock.stop_clock(item)
 
 
 # ---------------------------------------------------------------------- applications
@@ -489,7 +537,8 @@ def add_item(*, case, by, matter, department=None):
     item.planned_end = _add_duration(item.planned_start, item.promised_limit, item.limit_unit)
     item.full_clean()
     item.save()
-    _finish_case(case, by, role, action, added=matter.code, department=department.pk)
+    _finish_case(case, by, role, action, added=matter.code, matter=matter.name,
+                 department=department.pk)
     return item
 
 
@@ -555,6 +604,9 @@ def update_item_plan(*, item, by, department=None, promised_limit=None, planned_
             )
         item.prerequisites.set(prerequisites)
         changed["prerequisites"] = sorted(p.pk for p in prerequisites)
+    if "promised_limit" in changed and item_clock.has_clock(item):
+        item_clock.refresh_clock(item)  # a running clock counts the new limit
+        changed.update(_clock_details(item))
     item.full_clean()
     item.save()
     _record(case=case, item=item, by=by, role=role, action=action.name,
@@ -570,9 +622,9 @@ def remove_item(*, item, by):
         raise InvalidTransition(
             _("Only an untouched planned item can be removed; withdraw it instead.")
         )
-    matter_code = item.matter.code
+    matter = item.matter
     item.delete()
-    _finish_case(case, by, role, action, removed=matter_code)
+    _finish_case(case, by, role, action, removed=matter.code, matter=matter.name)
     return case
 
 
@@ -628,7 +680,15 @@ def suspend_case(*, case, by, reason, note=""):
         raise ValidationError({"reason": _("Choose one of the reasons for suspension.")})
     case.suspended_from_state = case.state
     case.suspension_reason = reason
-    _finish_case(case, by, role, action, reason=note, suspension_reason=reason)
+    paused = []
+    for item in _running_clocks(case):
+        _open_pause(item, cause=PauseCause.CASE_SUSPENDED,
+                    attributed_to=SUSPENSION_ATTRIBUTION[reason], note=note)
+        item_clock.refresh_clock(item)
+        item.save()
+        paused.append(item.pk)
+    _finish_case(case, by, role, action, reason=note, suspension_reason=reason,
+                 paused_items=paused)
     notify(recipients=_company_users(case), case=case, event="case_suspended",
            subject=_case_subject(case, _("Service suspended")),
            body=f"{SuspensionReason(reason).label}\n{note}".strip())
@@ -640,7 +700,13 @@ def resume_case(*, case, by, note):
     action, case, role = _begin_case_action(case, by, "resume")
     note = _required_text(note, "note", _("Record how the cause of the suspension was removed."))
     case.suspension_reason = ""
-    _finish_case(case, by, role, action, reason=note)
+    resumed = []
+    for item in _running_clocks(case):
+        if _close_pauses(item, causes=[PauseCause.CASE_SUSPENDED], note=note):
+            resumed.append(item.pk)
+        item_clock.refresh_clock(item)
+        item.save()
+    _finish_case(case, by, role, action, reason=note, resumed_items=resumed)
     notify(recipients=_company_users(case), case=case, event="case_resumed",
            subject=_case_subject(case, _("Service resumed")), body=note)
     return case
@@ -658,6 +724,7 @@ def terminate_case(*, case, by, reason, note=""):
         from_state = item.state
         item.state = ItemState.WITHDRAWN
         item.withdrawal_reason = _("Case terminated")
+        _stop_item_clock(item, note=item.withdrawal_reason)
         item.save()
         _record(case=case, item=item, by=by, role=role, action="withdraw",
                 from_state=from_state, to_state=item.state, reason=item.withdrawal_reason)
@@ -670,6 +737,19 @@ def terminate_case(*, case, by, reason, note=""):
 
 def _unfinished_items(case):
     return case.items.exclude(state__in=FINISHED_ITEM_STATES)
+
+
+def _running_clocks(case):
+    """The case's items whose clock has started and not stopped, locked."""
+    items = list(
+        CaseItem.objects.filter(case=case, state__in=item_clock.RUNNING_STATES,
+                                accepted_at__isnull=False)
+        .select_for_update(of=("self",)).select_related("department__agency")
+        .order_by("pk")
+    )
+    for item in items:
+        item.case = case
+    return items
 
 
 @transaction.atomic
@@ -773,9 +853,12 @@ def push_item(*, item, by):
 def accept_item(*, item, by):
     action, item, role = _begin_item_action(item, by, "accept")
     item.accepted_at = timezone.now()
-    _finish_item(item, by, role, action)
+    item_clock.refresh_clock(item, running=True)
+    _finish_item(item, by, role, action, **_clock_details(item))
     notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
-           event="item_accepted", subject=_item_subject(item, _("accepted by the department")))
+           event="item_accepted", subject=_item_subject(item, _("accepted by the department")),
+           body=_("The time limit runs until %(date)s.") % {"date": item.due_date.isoformat()},
+           context={"item": item.matter.name, "due_date": item.due_date.isoformat()})
     return item
 
 
@@ -787,8 +870,11 @@ def request_supplement(*, item, by, reason, due_date=None):
         raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     request = SupplementRequest.objects.create(item=item, reason=reason, due_date=due_date,
                                                requested_by=by)
+    _open_pause(item, cause=PauseCause.SUPPLEMENT, attributed_to=PauseAttribution.COMPANY,
+                note=reason)
+    item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=reason,
-                 due_date=due_date.isoformat() if due_date else None)
+                 due_date=due_date.isoformat() if due_date else None, **_clock_details(item))
     notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
            event="supplement_requested",
            subject=_item_subject(item, _("the department asks for more material")),
@@ -814,7 +900,10 @@ def supply_supplement(*, item, by, answer="", files=()):
         request.supplied_by = by
         request.answer = answer
         request.save()
-    _finish_item(item, by, role, action, reason=answer, documents=[d.pk for d in documents])
+    _close_pauses(item, causes=[PauseCause.SUPPLEMENT], note=answer)
+    item_clock.refresh_clock(item)
+    _finish_item(item, by, role, action, reason=answer, documents=[d.pk for d in documents],
+                 **_clock_details(item))
     notify(recipients=_department_users(item.department), case=item.case,
            event="supplement_supplied", subject=_item_subject(item, _("supplement supplied")))
     return item
@@ -831,8 +920,9 @@ def approve_item(*, item, by, result_number, result_file):
     item.result_document = store_document(case=item.case, item=item, kind=DocumentKind.RESULT,
                                           file=result_file, by=by, title=item.result_number)
     item.decided_at = timezone.now()
+    _stop_item_clock(item, note=_("Decided"))
     _finish_item(item, by, role, action, result_number=item.result_number,
-                 document=item.result_document.pk)
+                 document=item.result_document.pk, days_used=item.days_used)
     notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
            event="item_approved",
            subject=_item_subject(item, _("approved, document %(number)s")
@@ -845,7 +935,8 @@ def refuse_item(*, item, by, reason):
     action, item, role = _begin_item_action(item, by, "refuse")
     item.refusal_reason = _required_text(reason, "reason", _("Please state the legal reason."))
     item.decided_at = timezone.now()
-    _finish_item(item, by, role, action, reason=item.refusal_reason)
+    _stop_item_clock(item, note=_("Decided"))
+    _finish_item(item, by, role, action, reason=item.refusal_reason, days_used=item.days_used)
     notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
            event="item_refused", subject=_item_subject(item, _("refused")),
            body=item.refusal_reason)
@@ -858,12 +949,120 @@ def withdraw_item(*, item, by, reason):
     item.withdrawal_reason = _required_text(reason, "reason", _("Please state why."))
     notify_department = item.state in {ItemState.PUSHED, ItemState.ACCEPTED,
                                        ItemState.SUPPLEMENT_REQUESTED}
-    _finish_item(item, by, role, action, reason=item.withdrawal_reason)
+    _stop_item_clock(item, note=item.withdrawal_reason)
+    _finish_item(item, by, role, action, reason=item.withdrawal_reason,
+                 days_used=item.days_used)
     if notify_department:
         notify(recipients=_department_users(item.department), case=item.case,
                event="item_withdrawn", subject=_item_subject(item, _("withdrawn")),
                body=item.withdrawal_reason)
     return item
+
+
+# ------------------------------------------------------------------ the item's clock
+
+
+def _special_procedure(item):
+    return item.pauses.filter(cause=PauseCause.SPECIAL_PROCEDURE, ended_at__isnull=True).first()
+
+
+@transaction.atomic
+def start_special_procedure(*, item, by, kind, reason):
+    """听证、检验、检测、鉴定、专家评审 …: time the law does not count (行政许可法 §45)."""
+    action, item, role = _begin_item_action(item, by, "start_special_procedure")
+    if _special_procedure(item) is not None:
+        raise InvalidTransition(_("Already done: a special procedure is already running."))
+    if kind not in SpecialProcedureKind.values:
+        raise ValidationError({"kind": _("Choose the special procedure.")})
+    reason = _required_text(reason, "reason", _("Say why the special procedure is needed."))
+    _open_pause(item, cause=PauseCause.SPECIAL_PROCEDURE,
+                attributed_to=PauseAttribution.DEPARTMENT, kind=kind, note=reason)
+    item_clock.refresh_clock(item)
+    _finish_item(item, by, role, action, reason=reason, special_procedure=kind,
+                 **_clock_details(item))
+    label = SpecialProcedureKind(kind).label
+    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+           event="special_procedure_started",
+           subject=_item_subject(item, _("special procedure: %(kind)s") % {"kind": label}),
+           body=_("The time limit is paused while it runs (行政许可法 §45).\n%(reason)s")
+           % {"reason": reason},
+           context={"item": item.matter.name, "kind": label, "reason": reason})
+    return item
+
+
+@transaction.atomic
+def end_special_procedure(*, item, by, note):
+    action, item, role = _begin_item_action(item, by, "end_special_procedure")
+    pause = _special_procedure(item)
+    if pause is None:
+        raise InvalidTransition(_("No special procedure is running."))
+    note = _required_text(note, "note", _("Record the outcome of the special procedure."))
+    pause.ended_at = timezone.now()
+    pause.end_note = note
+    pause.save(update_fields=["ended_at", "end_note", "updated_at"])
+    item_clock.refresh_clock(item)
+    _finish_item(item, by, role, action, reason=note, special_procedure=pause.kind,
+                 **_clock_details(item))
+    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+           event="special_procedure_ended",
+           subject=_item_subject(item, _("special procedure finished; the time limit runs "
+                                         "until %(date)s") % {"date": item.due_date}),
+           body=note, context={"item": item.matter.name, "reason": note})
+    return item
+
+
+@transaction.atomic
+def extend_item(*, item, by, days, reason):
+    """延长期限: once per item, with a reason, within the legal limit (行政许可法 §42)."""
+    action, item, role = _begin_item_action(item, by, "extend")
+    if item.extended_days:
+        raise InvalidTransition(_("Already done: the time limit has already been extended "
+                                  "once."))
+    reason = _required_text(reason, "reason", _("State the reason for the extension."))
+    allowed = item_clock.extension_allowance(item)
+    if not days or days < 1:
+        raise ValidationError({"days": _("Extend by at least one day.")})
+    if allowed.days == 0:
+        raise ValidationError({"days": allowed.why})
+    if days > allowed.days:
+        raise ValidationError({"days": _("At most %(days)d days: %(why)s")
+                                       % {"days": allowed.days, "why": allowed.why}})
+    item.extended_days = days
+    item.extension_reason = reason
+    item.extended_at = timezone.now()
+    item_clock.refresh_clock(item)
+    _finish_item(item, by, role, action, reason=reason, extended_days=days,
+                 **_clock_details(item))
+    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+           event="item_extended",
+           subject=_item_subject(item, _("time limit extended by %(days)d days to %(date)s")
+                                 % {"days": days, "date": item.due_date}),
+           body=reason, context={"item": item.matter.name, "reason": reason, "days": days})
+    return item
+
+
+@transaction.atomic
+def record_warning_change(*, item, old_level, new_level, due_date):
+    """The scan saw the item's warning light change (jobs.py claimed the change with a
+    conditional update in this transaction): the ledger records it as the system's, and the
+    specialist and the department's representatives are told."""
+    from bangban.accounts.system import system_user
+
+    case = item.case
+    _record(case=case, item=item, by=system_user(), role="system", action="warning_changed",
+            from_state=item.state, to_state=item.state, previous_level=old_level,
+            warning_level=new_level, item_due_date=due_date.isoformat() if due_date else None)
+    label = WarningLevel(new_level).label if new_level else ""
+    if new_level == WarningLevel.RED:
+        subject = _("overdue since %(date)s") % {"date": due_date}
+    elif new_level == WarningLevel.YELLOW:
+        subject = _("due soon: %(date)s") % {"date": due_date}
+    else:
+        subject = _("on time again, due %(date)s") % {"date": due_date}
+    notify(recipients=[case.specialist, *_department_users(item.department)], case=case,
+           event=f"warning_{new_level}", subject=_item_subject(item, subject),
+           context={"item": item.matter.name, "level": label,
+                    "due_date": due_date.isoformat() if due_date else ""})
 
 
 CASE_ACTION_SERVICES = {
@@ -896,6 +1095,9 @@ ITEM_ACTION_SERVICES = {
     "approve": approve_item,
     "refuse": refuse_item,
     "withdraw": withdraw_item,
+    "start_special_procedure": start_special_procedure,
+    "end_special_procedure": end_special_procedure,
+    "extend": extend_item,
 }
 
 assert set(CASE_ACTION_SERVICES) == set(CASE_ACTIONS)

@@ -35,7 +35,10 @@ from bangban.cases.workflow import (
     item_actions_for,
 )
 from bangban.core.errors import DomainError, InvalidTransition, NotAllowed
+from bangban.deadlines.item_clock import read_item_clock
+from bangban.deadlines.selectors import current_calendars
 from bangban.documents.models import DocumentKind
+from bangban.supervision.selectors import active_notices_by_item
 
 PAGE_SIZE = 25
 
@@ -85,7 +88,7 @@ def case_list(request):
     visible = selectors.cases_visible_to(request.user)
     agencies = Agency.objects.filter(pk__in=visible.values("agency_id"))
     form = CaseFilterForm(request.GET or None, agencies=agencies)
-    cases = form.filter(visible).order_by("-created_at", "-pk")
+    cases = selectors.with_worst_warning(form.filter(visible)).order_by("-created_at", "-pk")
     return render(request, "cases/list.html", {"form": form, "page": paginate(request, cases)})
 
 
@@ -123,8 +126,15 @@ def case_detail(request, pk):
     items = selectors.visible_items_of(user, case)
     if viewer == "company" and not plan_published:
         items = []
+    # The item's active supervision notice, linked from its row (not shown to the company).
+    notices = active_notices_by_item(items) if viewer != "company" else {}
+    calendars = current_calendars()  # one query for every item's clock
     item_rows = [
-        {"item": item, "actions": item_actions_for(item.state, case.state, item_roles(user, item))}
+        {"item": item,
+         "actions": item_actions_for(item.state, case.state, item_roles(user, item),
+                                     selectors.item_facts(item)),
+         "notice": notices.get(item.pk),
+         "clock": read_item_clock(item, calendars=calendars)}
         for item in items
     ]
     ledger = []
@@ -136,7 +146,7 @@ def case_detail(request, pk):
         "case": case,
         "viewer": viewer,
         "mask_phones": viewer == "department",
-        "case_actions": case_actions_for(case.state, roles),
+        "case_actions": case_actions_for(case.state, roles, selectors.case_facts(user, case)),
         "item_rows": item_rows,
         "show_guide": viewer == "company" and plan_published,
         "documents": _visible_documents(case, viewer, items, plan_published),

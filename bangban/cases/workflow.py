@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangban.accounts.models import Role
 
@@ -27,7 +28,7 @@ class CaseState(models.TextChoices):
 
 
 class ItemState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("item state", "Planned")
     PREPARING = "preparing", _("Preparing materials")
     REVIEWED = "reviewed", _("Formal review passed")
     PUSHED = "pushed", _("Pushed to department")
@@ -126,6 +127,14 @@ ITEM_ACTIONS = {
                 "danger"),
         _action("withdraw", _("Withdraw"), _ITEM_UNFINISHED, I.WITHDRAWN,
                 {SPECIALIST, CHIEF}, "danger"),
+        # The clock (SPEC §5): a special procedure (行政许可法 §45) pauses it without changing
+        # the item's state; the department may extend the limit once (§42).
+        _action("start_special_procedure", _("Start special procedure"), {I.ACCEPTED}, None,
+                {DEPARTMENT}, "secondary"),
+        _action("end_special_procedure", _("End special procedure"), {I.ACCEPTED}, None,
+                {DEPARTMENT}, "secondary"),
+        _action("extend", _("Extend time limit"), {I.ACCEPTED}, None, {DEPARTMENT},
+                "secondary"),
     ]
 }
 
@@ -136,15 +145,66 @@ ITEM_ACTIONS_ALLOWED_IN_CASE_STATES = frozenset({S.PLANNED, S.IN_PROGRESS})
 ITEM_ACTIONS_NEEDING_PUBLISHED_PLAN = frozenset({"push"})
 
 
-def case_actions_for(state, roles):
-    return [a for a in CASE_ACTIONS.values() if a.allows(state, roles)]
+@dataclass(frozen=True)
+class CaseFacts:
+    """What, besides its state and the user's roles, decides whether a case action can be
+    done now. Built by `selectors.case_facts(user, case)`."""
+
+    agent_mode: bool = False
+    agreement_recorded: bool = False
+    items_finished: bool = False
+    handed_over: bool = False
+    user_signs_for_company: bool = False  # the user is the company's representative
 
 
-def item_actions_for(item_state, case_state, roles):
+# Conditions on those facts. The services check the same things and refuse with a message that
+# says why; the case page leaves out a button whose condition does not hold, so nobody is
+# offered an action that can only fail (cases/tests/test_action_conditions.py keeps both in step).
+CASE_ACTION_CONDITIONS = {
+    "record_agreement": lambda f: f.agent_mode and not f.agreement_recorded,
+    "generate_plan": lambda f: f.agreement_recorded or not f.agent_mode,
+    "record_handover": lambda f: f.items_finished,
+    "confirm_completion": lambda f: (
+        f.items_finished and f.handed_over and f.user_signs_for_company
+    ),
+}
+
+
+def case_actions_for(state, roles, facts=None):
+    """The case actions `roles` may take in `state`; given the case's `facts` (CaseFacts), only
+    those whose conditions hold as well."""
+    return [
+        a for a in CASE_ACTIONS.values()
+        if a.allows(state, roles)
+        and (facts is None or CASE_ACTION_CONDITIONS.get(a.name, lambda f: True)(facts))
+    ]
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What, besides its state, decides whether an item action can be done now. Built by
+    `selectors.item_facts(item)`."""
+
+    special_procedure_running: bool = False
+    extended: bool = False
+
+
+# Like CASE_ACTION_CONDITIONS: the services refuse the same cases with a message.
+ITEM_ACTION_CONDITIONS = {
+    "start_special_procedure": lambda f: not f.special_procedure_running,
+    "end_special_procedure": lambda f: f.special_procedure_running,
+    "extend": lambda f: not f.extended,
+}
+
+
+def item_actions_for(item_state, case_state, roles, facts=None):
+    """The item actions `roles` may take; given the item's `facts` (ItemFacts), only those whose
+    conditions hold as well."""
     if case_state not in ITEM_ACTIONS_ALLOWED_IN_CASE_STATES:
         return []
     return [
         a for a in ITEM_ACTIONS.values()
         if a.allows(item_state, roles)
         and not (a.name in ITEM_ACTIONS_NEEDING_PUBLISHED_PLAN and case_state != S.IN_PROGRESS)
+        and (facts is None or ITEM_ACTION_CONDITIONS.get(a.name, lambda f: True)(facts))
     ]

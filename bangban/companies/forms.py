@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangban.companies.credit_code import normalize_credit_code, validate_credit_code
 from bangban.companies.models import Company
@@ -133,12 +134,13 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
 
 
 class InvitationForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=64)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=64)
     phone = forms.CharField(label=_("phone"), max_length=32, validators=[phone_validator])
     email = forms.EmailField(
         label=_("e-mail"), help_text=_("The invitation link is sent to this address.")
     )
-    position = forms.CharField(label=_("position"), max_length=64, required=False)
+    position = forms.CharField(label=pgettext_lazy("job", "position"), max_length=64,
+                               required=False)
     is_representative = forms.BooleanField(
         label=_("company representative"), required=False,
         help_text=_("The representative may invite other contacts and signs the completion "

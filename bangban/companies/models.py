@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangban.companies.credit_code import normalize_credit_code, validate_credit_code
 from bangban.core.models import TimeStampedModel
@@ -40,10 +41,10 @@ class CompanyContact(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="company_contacts",
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=32)
     email = models.EmailField(_("e-mail"), blank=True)
-    position = models.CharField(_("position"), max_length=64, blank=True)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=64, blank=True)
     is_representative = models.BooleanField(_("company representative"), default=False)
 
     class Meta:

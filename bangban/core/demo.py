@@ -41,13 +41,26 @@ from django.utils import timezone, translation
 
 from bangban.accounts.models import Agency, Department, Membership, Role, User
 from bangban.cases import services
-from bangban.cases.models import CaseItem, ServiceMode, ServiceScope
+from bangban.cases.models import (
+    CaseItem,
+    ClockPause,
+    PauseCause,
+    ServiceMode,
+    ServiceScope,
+    SpecialProcedureKind,
+)
 from bangban.cases.workflow import FINISHED_ITEM_STATES, CaseState, ItemState
 from bangban.catalog.models import Matter, Stage
 from bangban.companies.credit_code import ALPHABET, check_character
 from bangban.companies.models import Company, CompanyContact
+from bangban.deadlines.item_clock import all_policies, extension_allowance
+from bangban.deadlines.jobs import rescan_item, running_items
+from bangban.deadlines.models import WarningLevel
+from bangban.deadlines.selectors import current_calendars
 from bangban.deadlines.workdays import add_working_days, is_working_day
+from bangban.notifications.services import in_app_only
 from bangban.projects.models import InvestmentType, Project
+from bangban.supervision.demo import play_supervision
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "binzhou.toml"
 PASSWORD = "bangban-demo-2026"
@@ -312,7 +325,8 @@ class DemoBuilder:
     # ----------------------------------------------------------------------- entry
 
     def build(self):
-        with translation.override(settings.LANGUAGE_CODE), self.clock.installed():
+        with (translation.override(settings.LANGUAGE_CODE), self.clock.installed(),
+              in_app_only()):
             with transaction.atomic():
                 self._agencies()
                 self._departments()
@@ -321,6 +335,9 @@ class DemoBuilder:
                 projects = self._projects(companies)
             self.clock.stop()
             self._cases(projects)
+            self._clock_actions()
+            play_supervision(self)
+            self._warning_lights()
             return DemoResult(created=self.created, **self._accounts())
 
     @property
@@ -495,6 +512,52 @@ class DemoBuilder:
         for project, spec in todo:
             CaseStory(self, project, spec).play()
             self.created["cases"] += 1
+
+    def _clock_actions(self):
+        """One item's time limit extended and one in a special procedure, through the services
+        at the latest office-hours moment."""
+        running = (CaseItem.objects.filter(state=ItemState.ACCEPTED,
+                                           case__state=CaseState.IN_PROGRESS)
+                   .select_related("case__agency", "matter", "department__agency")
+                   .order_by("-accepted_at", "pk"))
+        if not running.filter(extended_days=0).exists() or ClockPause.objects.filter(
+                cause=PauseCause.SPECIAL_PROCEDURE).exists():
+            return  # a second run: done already
+        self.clock.set(self.clock.latest())
+        try:
+            with transaction.atomic():
+                extendable = next((i for i in running if extension_allowance(i).days >= 5), None)
+                if extendable is not None:
+                    services.extend_item(
+                        item=extendable, by=self.department_rep(extendable.department_id),
+                        days=min(extension_allowance(extendable).days, 10),
+                        reason="项目涉及多部门意见征询，经本机关负责人批准延长审批期限。")
+                procedure = next((i for i in running if extendable is None
+                                  or i.pk != extendable.pk), None)
+                if procedure is not None:
+                    services.start_special_procedure(
+                        item=procedure, by=self.department_rep(procedure.department_id),
+                        kind=SpecialProcedureKind.EXPERT_REVIEW,
+                        reason="方案涉及重大技术问题，需组织专家评审，评审时间不计入审批时限。")
+        finally:
+            self.clock.stop()
+
+    def _warning_lights(self):
+        """Every running clock read on today's date, as the worker's scan would (the lights
+        come out green, yellow and red; each change is in the ledger and notified) — except
+        the items of the supervision scenarios, whose due date the supervision demo moved
+        into the past: they stay red and out of the scan's way."""
+        supervised = CaseItem.objects.filter(supervision_notices__isnull=False,
+                                             state=ItemState.ACCEPTED)
+        supervised.filter(due_date__lt=self.clock.real_local().date()).update(
+            warning_level=WarningLevel.RED, warning_next_check=None)
+        today = self.clock.real_local().date()
+        calendars, policies = current_calendars(), all_policies()
+        changed = sum(
+            rescan_item(item, today=today, calendars=calendars, policies=policies)
+            for item in running_items().exclude(pk__in=supervised.values("pk")).order_by("pk")
+        )
+        self.log(f"Warning lights read on {today}: {changed} changed.")
 
     def chief_for(self, agency):
         while agency is not None:

@@ -12,7 +12,9 @@ from bangban.accounts.permissions import roles_of_user
 from bangban.cases import selectors
 from bangban.cases.views import paginate
 from bangban.cases.workflow import CaseState, ItemState
+from bangban.deadlines.models import WarningLevel
 from bangban.projects.selectors import projects_of_company_user
+from bangban.supervision import selectors as supervision_selectors
 
 OVERVIEW_CASE_STATES = [s for s in CaseState if s != CaseState.DRAFT]
 
@@ -48,7 +50,10 @@ def _specialist_section(request):
 
 def _department_section(request):
     return {"items": paginate(request, selectors.items_for_department(request.user),
-                              "department_page")}
+                              "department_page"),
+            "notices": paginate(request,
+                                supervision_selectors.open_notices_for_department(request.user),
+                                "notices_page")}
 
 
 def _supervisor_section(request, *, with_cases):
@@ -57,17 +62,24 @@ def _supervisor_section(request, *, with_cases):
             "agency": row["agency"],
             "cases": [row["cases"].get(state, 0) for state in OVERVIEW_CASE_STATES],
             "items": [row["items"].get(state, 0) for state in ItemState],
+            "warnings": [row["warnings"].get(level, 0) for level in WarningLevel],
         }
         for row in selectors.agency_overview(request.user)
     ]
     totals = {
         "cases": [sum(column) for column in zip(*(r["cases"] for r in rows))],
         "items": [sum(column) for column in zip(*(r["items"] for r in rows))],
+        "warnings": [sum(column) for column in zip(*(r["warnings"] for r in rows))],
     }
     section = {
         "rows": rows, "totals": totals if len(rows) > 1 else None,
+        "notice_counts": [
+            (level, counts)
+            for level, counts in supervision_selectors.notice_counts_by_level(request.user).items()
+        ],
         "case_states": [s.label for s in OVERVIEW_CASE_STATES],
         "item_states": [s.label for s in ItemState],
+        "warning_levels": list(WarningLevel),
     }
     if with_cases:
         section["cases"] = paginate(request, selectors.agency_cases(request.user),

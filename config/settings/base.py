@@ -1,9 +1,10 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -26,8 +27,10 @@ INSTALLED_APPS = [
     "bangban.projects",
     "bangban.catalog",
     "bangban.cases",
+    "bangban.deadlines",
     "bangban.documents",
     "bangban.notifications",
+    "bangban.supervision",
     "bangban.portal",
 ]
 
@@ -110,6 +113,60 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = env_str("BANGBAN_EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env_str("BANGBAN_DEFAULT_FROM_EMAIL")
+EMAIL_HOST = env_str("BANGBAN_EMAIL_HOST")
+EMAIL_PORT = env_int("BANGBAN_EMAIL_PORT")
+EMAIL_HOST_USER = env_str("BANGBAN_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("BANGBAN_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("BANGBAN_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("BANGBAN_EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "BANGBAN_EMAIL_USE_TLS and BANGBAN_EMAIL_USE_SSL are exclusive; set only one"
+    )
+# Shorter than the outbox lease, so a hung mail server fails the attempt instead of the lease.
+EMAIL_TIMEOUT = 30
+
+# Notifications (SPEC §10): SMS provider and the outbox's retry policy.
+SMS_BACKEND = env_str("BANGBAN_SMS_BACKEND")
+SMS_ALIYUN = {
+    "access_key_id": env_str("BANGBAN_SMS_ALIYUN_ACCESS_KEY_ID"),
+    "access_key_secret": env_str("BANGBAN_SMS_ALIYUN_ACCESS_KEY_SECRET"),
+    "sign_name": env_str("BANGBAN_SMS_ALIYUN_SIGN_NAME"),
+    "template_code": env_str("BANGBAN_SMS_ALIYUN_TEMPLATE_CODE"),
+    "template_param": env_str("BANGBAN_SMS_ALIYUN_TEMPLATE_PARAM"),
+    "endpoint": env_str("BANGBAN_SMS_ALIYUN_ENDPOINT"),
+    "timeout": 15,  # seconds per HTTP request; shorter than the lease
+}
+OUTBOX_MAX_ATTEMPTS = env_int("BANGBAN_OUTBOX_MAX_ATTEMPTS")
+OUTBOX_RETRY_BASE_SECONDS = env_int("BANGBAN_OUTBOX_RETRY_SECONDS")
+OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
+OUTBOX_LEASE_SECONDS = env_int("BANGBAN_OUTBOX_LEASE_SECONDS")
+if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "BANGBAN_OUTBOX_MAX_ATTEMPTS and BANGBAN_OUTBOX_LEASE_SECONDS must be at least 1"
+    )
+
+# The background worker (`manage.py run_worker`) runs these jobs in turn, round after round;
+# each returns how many rows it handled. Later apps add their scanners here.
+BANGBAN_WORKER_JOBS = [
+    "bangban.notifications.jobs.deliver_due_messages",
+    "bangban.supervision.jobs.scan_supervision",
+    "bangban.deadlines.jobs.scan_warning_levels",
+]
+# Supervision (督办, SPEC §5): defaults for agencies without a SupervisionPolicy of their own
+# (or above them); administrators set an agency's own values in the admin.
+SUPERVISION_DEFAULTS = {
+    "notice_response_days": 3,  # working days to answer a notice before it is escalated
+    "escalated_response_days": 2,  # working days to answer an escalated one before referral
+    "auto_refer": True,  # the scan refers by itself; otherwise a chief or supervisor does
+    "referral_body": "discipline_inspection",  # or "audit"
+}
+# Warning lights (SPEC §5): the window for agencies without a WarningPolicy of their own (or
+# above them): yellow with this many days left or this % of the limit used; red when overdue.
+BANGBAN_WARNING_DEFAULTS = {"days_left": 2, "percent_used": 80}
+BANGBAN_WORKER_SLEEP_SECONDS = env_float("BANGBAN_WORKER_SLEEP_SECONDS")
+if not 0 <= BANGBAN_WORKER_SLEEP_SECONDS <= 3600:
+    raise ImproperlyConfigured("BANGBAN_WORKER_SLEEP_SECONDS must be between 0 and 3600")
 
 
 LOGGING = {
@@ -117,4 +174,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The worker reports each delivery problem; the log SMS backend prints each SMS.
+    "loggers": {"bangban.notifications": {"level": "INFO"}},
 }

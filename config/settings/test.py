@@ -10,6 +10,12 @@ from config.settings.base import *  # noqa: E402,F403
 from config.env import env_str  # noqa: E402
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+# SQLite test database in a file (one per test process), not in memory, so that a test can run
+# the worker as a separate process against it (bangban/notifications/tests/test_worker_kill.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"bangban-test-{os.getpid()}.sqlite3"),
+    }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -1,18 +1,33 @@
-"""Display helpers for case pages: masked phone numbers and ledger labels."""
+"""Display helpers for case pages: masked phone numbers and ledger labels and details."""
 
 import re
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bangban.accounts.models import Role
+from bangban.cases.models import (
+    HandoverMethod,
+    SpecialProcedureKind,
+    SuspensionReason,
+    TerminationReason,
+)
 from bangban.cases.workflow import CASE_ACTIONS, ITEM_ACTIONS, CaseState, ItemState
+from bangban.deadlines.models import WarningLevel
+from bangban.supervision.workflow import LEDGER_LABELS as SUPERVISION_LEDGER_LABELS
 
 register = template.Library()
+
+# Ledger roles that are not a user's role: the platform acting by itself (accounts/system.py).
+OTHER_ROLE_LABELS = {
+    "system": _("System"),
+}
 
 # Ledger actions that are not workflow actions.
 OTHER_ACTION_LABELS = {
     "create_application": _("Application created"),
+    "warning_changed": _("Warning light changed"),
 }
 
 
@@ -40,7 +55,8 @@ def ledger_action(entry):
     action = action or CASE_ACTIONS.get(entry.action)
     if action is not None:
         return action.label
-    return OTHER_ACTION_LABELS.get(entry.action, entry.action)
+    return OTHER_ACTION_LABELS.get(entry.action) or SUPERVISION_LEDGER_LABELS.get(
+        entry.action, entry.action)
 
 
 @register.filter
@@ -55,9 +71,69 @@ def ledger_state(value, entry):
         return value
 
 
+# Ledger details shown on the page, in this order: (key, label, choices whose label to show).
+LEDGER_DETAILS = [
+    ("added", _("added to the plan"), None),
+    ("removed", _("removed from the plan"), None),
+    ("promised_limit", _("promised time limit"), None),
+    ("planned_start", _("planned start"), None),
+    ("planned_end", _("planned end"), None),
+    ("signed_on", _("signed on"), None),
+    ("due_date", _("supply by"), None),
+    ("result_number", _("result document number"), None),
+    ("method", _("handover of results"), HandoverMethod),
+    ("tracking_number", _("tracking number"), None),
+    ("suspension_reason", _("reason for suspension"), SuspensionReason),
+    ("special_procedure", _("special procedure"), SpecialProcedureKind),
+    ("extended_days", _("extended by (days)"), None),
+    ("item_due_date", _("due date"), None),
+    ("previous_level", _("previous warning light"), WarningLevel),
+    ("warning_level", _("warning light"), WarningLevel),
+    ("days_used", _("days used"), None),
+    ("termination_reason", _("reason for termination"), TerminationReason),
+    ("notice", _("supervision notice"), None),
+    ("response_due", _("reply due by"), None),
+]
+
+
+@register.filter
+def ledger_details(entry):
+    """What a ledger entry recorded besides its reason, as "label: value" lines: what a plan
+    edit changed, the document uploaded, the result number, the tracking number …"""
+    details = entry.details or {}
+    lines = []
+    for key, label, choices in LEDGER_DETAILS:
+        value = details.get(key)
+        if value in (None, ""):
+            continue
+        if key in ("added", "removed"):
+            value = details.get("matter") or value  # the matter's name when recorded
+        elif choices is not None:
+            try:
+                value = choices(value).label
+            except ValueError:
+                pass
+        # Translators: one detail of a ledger entry, e.g. "tracking number: SF100200300".
+        lines.append(gettext("%(label)s: %(value)s") % {"label": label, "value": value})
+    if details.get("title") and entry.action == "upload_material":
+        lines.append(f"{details['title']} v{details.get('version', 1)}")
+    return lines
+
+
 @register.filter
 def role_label(value):
     try:
         return Role(value).label
     except ValueError:
-        return value
+        return OTHER_ROLE_LABELS.get(value, value)
+
+
+@register.inclusion_tag("cases/partials/_warning_light.html")
+def warning_light(level, paused=False):
+    """A coloured light with its label (green / yellow / red), greyed while the clock is
+    paused; nothing for an item or case without a running clock."""
+    try:
+        label = WarningLevel(level).label if level else ""
+    except ValueError:
+        label = level
+    return {"level": level or "", "paused": bool(paused), "label": label}

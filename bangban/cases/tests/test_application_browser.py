@@ -3,37 +3,19 @@
 Fields are found by their names, so the test holds whatever language the labels are in.
 """
 
-import os
-
 import pytest
 from django.urls import reverse
 
 from bangban.cases.models import Case
 from bangban.cases.workflow import CaseState
 from bangban.companies.models import CompanyContact
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, browser_page, screenshot  # noqa: F401
+from tests.browser.fixtures import screenshot
 from tests.factories import AgencyFactory, MatterFactory, StageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only, closed before tests/browser starts its own: two live
-    sync Playwright instances cannot share one thread."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/test.sh`, which installs it.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def test_a_company_registers_adds_a_project_and_applies(live_server, browser_page):  # noqa: F811
+def test_a_company_registers_adds_a_project_and_applies(live_server, browser_page):
     agency = AgencyFactory(name="曲江区行政服务中心")
     permit = MatterFactory(stage=StageFactory(code=3, name="施工许可"), name="建筑工程施工许可证")
     page = browser_page

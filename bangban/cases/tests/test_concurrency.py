@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from bangban.accounts.models import Role
 from bangban.cases import services
@@ -25,6 +26,8 @@ def _race(*, lock_holder_item, callers):
     outcomes, ready = [], threading.Barrier(len(callers) + 1)
 
     def run(call):
+        # A new thread starts in the default language (Chinese); the messages are read in English.
+        translation.activate("en")
         try:
             ready.wait()
             call()

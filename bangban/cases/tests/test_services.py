@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from bangban.accounts.models import DepartmentKind, Role
 from bangban.cases import services
@@ -33,6 +34,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted by their English msgids, whatever the translations say."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

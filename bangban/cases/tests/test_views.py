@@ -14,7 +14,16 @@ from django.utils import timezone, translation
 
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import case_roles, item_roles
-from bangban.cases.models import Case, CaseItem, HandoverMethod, LedgerEntry, ServiceMode
+from bangban.cases import selectors, services
+from bangban.cases.models import (
+    Case,
+    CaseItem,
+    ClockPause,
+    HandoverMethod,
+    LedgerEntry,
+    PauseCause,
+    ServiceMode,
+)
 from bangban.cases.workflow import CaseState, ItemState, case_actions_for, item_actions_for
 from bangban.catalog.models import DefaultItem
 from bangban.core.errors import NotAllowed
@@ -153,6 +162,16 @@ def test_company_sees_only_application_and_state_before_publication(client, worl
     assert world.pushed.matter.name not in html
 
 
+def test_staff_find_the_delivery_page_from_the_case_page(client, world):
+    link = reverse("notifications:case_messages", args=[world.case.pk])
+    for role in ("specialist", "chief", "supervisor"):
+        html = as_user(client, getattr(world.users, role)).get(detail_url(world.case))
+        assert link in html.content.decode(), role
+    for role in ("applicant", "department"):
+        html = as_user(client, getattr(world.users, role)).get(detail_url(world.case))
+        assert link not in html.content.decode(), role
+
+
 def test_ledger_is_shown_read_only(client, world):
     LedgerEntry.objects.create(case=world.case, actor=world.users.specialist,
                                actor_role=Role.SPECIALIST, action="log_contact",
@@ -172,7 +191,9 @@ def test_ledger_is_shown_read_only(client, world):
 def test_buttons_are_exactly_the_workflow_actions(client, world, role):
     user = getattr(world.users, role)
     response = as_user(client, user).get(detail_url(world.case))
-    expected = {a.name for a in case_actions_for(world.case.state, case_roles(user, world.case))}
+    case = selectors.get_case_for(user, world.case.pk)
+    expected = {a.name for a in case_actions_for(case.state, case_roles(user, case),
+                                                 selectors.case_facts(user, case))}
     assert shown_case_actions(response) == expected
     item = world.pushed
     expected_items = {a.name for a in item_actions_for(item.state, world.case.state,
@@ -568,6 +589,17 @@ def test_case_list_shows_visible_cases_only(client, world):
     assert other.number not in html
 
 
+def test_a_companys_draft_stays_its_own_until_submitted(client, world):
+    draft = CaseFactory(agency=world.agency, project=world.case.project)
+    assert draft.state == CaseState.DRAFT
+    for role in ("chief", "supervisor"):
+        user = getattr(world.users, role)
+        html = as_user(client, user).get(reverse("cases:list")).content.decode()
+        assert draft.number not in html
+        assert as_user(client, user).get(detail_url(draft)).status_code == 404
+    assert as_user(client, world.users.applicant).get(detail_url(draft)).status_code == 200
+
+
 def test_case_list_filters(client, world):
     agent = CaseFactory(submitted=True, agency=world.agency, mode=ServiceMode.AGENT)
     as_user(client, world.users.chief)
@@ -616,8 +648,12 @@ def _add_items(world, n):
     so every prefetch of the case page has rows to fetch."""
     for _ in range(n):
         item = CaseItemFactory(case=world.case, department=world.department,
-                               state=ItemState.ACCEPTED)
+                               state=ItemState.ACCEPTED, accepted_at=timezone.now(),
+                               warning_level="green", due_date=timezone.localdate())
         item.prerequisites.add(world.pushed)
+        ClockPause.objects.create(item=item, cause=PauseCause.SPECIAL_PROCEDURE,
+                                  kind="testing", attributed_to="department",
+                                  started_at=timezone.now())
         Document.objects.create(case=world.case, item=item, kind=DocumentKind.MATERIAL,
                                 title="x", file="x.pdf", original_name="x.pdf",
                                 content_type="application/pdf", size=1, sha256="0" * 64,
@@ -640,9 +676,78 @@ def test_case_page_query_count_does_not_grow_with_items(client, world, role,
 
 
 def test_case_states_are_all_labelled_on_the_page(client, world):
-    # Every case state renders with its badge class (guards template typos).
-    as_user(client, world.users.chief)
+    # Every case state renders with its badge class (guards template typos). The specialist
+    # may open the case in every state; a chief does not see drafts.
+    as_user(client, world.users.specialist)
     for state in CaseState:
         Case.objects.filter(pk=world.case.pk).update(state=state)
         html = client.get(detail_url(world.case)).content.decode()
         assert f"badge-state-{state.value}" in html
+
+
+# ----------------------------------------------------------------------------- the clock
+
+
+def _accept(world):
+    return services.accept_item(item=world.pushed, by=world.users.department)
+
+
+def test_the_case_page_shows_each_item_clock_and_its_light(client, world):
+    item = _accept(world)
+    html = as_user(client, world.users.specialist).get(detail_url(world.case)).content.decode()
+    row = html[html.index(f'id="item-{item.pk}"'):]
+    assert f"data-due-date>{item.due_date:%Y-%m-%d}<" in row
+    assert 'data-warning="green"' in row
+    assert "0 of 5 used" in row
+
+
+def test_a_department_gets_extend_and_special_procedure_buttons_on_accepted_items(client, world):
+    item = _accept(world)
+    html = as_user(client, world.users.department).get(detail_url(world.case)).content.decode()
+    for name in ("extend", "start_special_procedure"):
+        assert f'data-item-action="{name}"' in html
+    assert 'data-item-action="end_special_procedure"' not in html
+    html = as_user(client, world.users.specialist).get(detail_url(world.case)).content.decode()
+    assert 'data-item-action="extend"' not in html
+    response = as_user(client, world.users.department).post(
+        item_action_url(item, "start_special_procedure"),
+        {"kind": "expert_review", "reason": "需专家评审"})
+    assert response.status_code == 302
+    html = client.get(detail_url(world.case)).content.decode()
+    assert 'data-item-action="end_special_procedure"' in html
+    assert 'data-item-action="start_special_procedure"' not in html
+    assert "clock paused" in html
+
+
+def test_the_extend_form_refuses_too_many_days_and_a_missing_reason(client, world):
+    item = _accept(world)
+    as_user(client, world.users.department)
+    url = item_action_url(item, "extend")
+    response = client.get(url)
+    assert response.status_code == 200
+    response = client.post(url, {"days": "11", "reason": "情况复杂"})
+    assert response.status_code == 200
+    assert "At most 10 days" in response.content.decode()
+    response = client.post(url, {"days": "abc", "reason": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"days", "reason"}
+    item.refresh_from_db()
+    assert item.extended_days == 0
+    response = client.post(url, {"days": "10", "reason": "情况复杂"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.extended_days == 10
+
+
+def test_lists_show_the_warning_light(client, world):
+    item = _accept(world)
+    CaseItem.objects.filter(pk=item.pk).update(warning_level="red")
+    html = as_user(client, world.users.chief).get(reverse("cases:list")).content.decode()
+    assert 'data-warning="red"' in html
+    html = as_user(client, world.users.department).get(reverse("portal:workbench")).content.decode()
+    assert 'data-warning="red"' in html
+    response = as_user(client, world.users.supervisor).get(reverse("portal:workbench"))
+    section = response.context["supervisor"]
+    row = next(r for r in section["rows"] if r["agency"] == world.agency)
+    assert row["warnings"] == [0, 0, 1]  # green, yellow, red
+    assert 'id="overview-warnings"' in response.content.decode()

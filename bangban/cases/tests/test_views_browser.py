@@ -5,15 +5,13 @@ Fields are found by their names, so the test holds whatever language the labels 
 """
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from bangban.accounts.models import Role
 from bangban.cases.models import Case, CaseItem, LedgerEntry
 from bangban.cases.workflow import CaseState, ItemState
-from tests.browser.conftest import browser, browser_page, screenshot  # noqa: F401
+from tests.browser.fixtures import log_in, screenshot
 from tests.factories import (
     CaseFactory,
     CaseItemFactory,
@@ -25,22 +23,12 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
-
-
 def open_action(page, name):
     page.click(f"[data-action={name}], [data-item-action={name}]")
     page.locator(f"#action-modal #action-form[data-action={name}]").wait_for()
 
 
-def test_chief_accepts_in_the_modal_and_department_approves(live_server, browser_page):  # noqa: F811
+def test_chief_accepts_in_the_modal_and_department_approves(live_server, browser_page):
     page = browser_page
     case = CaseFactory(submitted=True)
     specialist = MembershipFactory(agency=case.agency, role=Role.SPECIALIST).user

@@ -7,11 +7,21 @@ a DomainError and leave the state and the ledger exactly as they were.
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from bangban.accounts.models import DepartmentKind, Role
 from bangban.accounts.permissions import ITEM_STATES_VISIBLE_TO_DEPARTMENT
 from bangban.cases import services
-from bangban.cases.models import HandoverMethod, LedgerEntry, ServiceMode, SuspensionReason
+from bangban.cases.models import (
+    ClockPause,
+    HandoverMethod,
+    LedgerEntry,
+    PauseAttribution,
+    PauseCause,
+    ServiceMode,
+    SpecialProcedureKind,
+    SuspensionReason,
+)
 from bangban.cases.models import TerminationReason
 from bangban.cases.workflow import (
     CASE_ACTIONS,
@@ -100,7 +110,24 @@ ITEM_CALLS = {
                               result_file=pdf_upload("result.pdf")),
     "refuse": lambda i: dict(item=i, reason="不符合产业政策"),
     "withdraw": lambda i: dict(item=i, reason="企业调整方案"),
+    "start_special_procedure": lambda i: dict(item=i, kind=SpecialProcedureKind.EXPERT_REVIEW,
+                                              reason="需组织专家评审"),
+    "end_special_procedure": lambda i: dict(item=i, note="专家评审通过"),
+    "extend": lambda i: dict(item=i, days=10, reason="情况复杂，经负责人批准延长"),
 }
+
+
+def _meet_item_conditions(name, item):
+    """Brings the item's facts to what the action's condition (ITEM_ACTION_CONDITIONS) needs,
+    so that the matrix tests the state and role alone; the conditions have their own tests."""
+    if item.state in (ItemState.ACCEPTED, ItemState.SUPPLEMENT_REQUESTED):
+        item.accepted_at = timezone.now()
+        item.save()
+    if name == "end_special_procedure":
+        ClockPause.objects.create(item=item, cause=PauseCause.SPECIAL_PROCEDURE,
+                                  kind=SpecialProcedureKind.TESTING,
+                                  attributed_to=PauseAttribution.DEPARTMENT,
+                                  started_at=timezone.now())
 
 
 def _expected_case_state(action, state):
@@ -146,6 +173,7 @@ def test_case_action_matrix(name, state, role):
 def test_item_action_matrix(name, state, role):
     action = ITEM_ACTIONS[name]
     case, item, users, _ = _world(CaseState.IN_PROGRESS, state)
+    _meet_item_conditions(name, item)
     department_sees = state in ITEM_STATES_VISIBLE_TO_DEPARTMENT
     allowed = (
         state in action.sources

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from bangban.accounts.models import (
     Agency,
@@ -17,6 +18,7 @@ from bangban.accounts.models import (
     Role,
     User,
 )
+from bangban.accounts.system import SYSTEM_USERNAME
 from bangban.cases import selectors
 from bangban.cases.models import (
     Agreement,
@@ -33,10 +35,12 @@ from bangban.companies.credit_code import validate_credit_code
 from bangban.companies.models import Company, CompanyContact
 from bangban.core.demo import MAIN_ACCOUNTS, PASSWORD
 from bangban.documents.models import Document
+from bangban.notifications.models import Notification, OutboxMessage
 from bangban.projects.models import Category, Project, project_code_validator
+from bangban.supervision.models import SupervisionNotice
 
 COUNTED = [Agency, Department, User, Membership, Company, CompanyContact, Project, Case,
-           CaseItem, Agreement, SupplementRequest, LedgerEntry, Document]
+           CaseItem, Agreement, SupplementRequest, LedgerEntry, Document, SupervisionNotice]
 
 PAST_ACCEPTANCE = {CaseState.ACCEPTED, CaseState.PLANNED, CaseState.IN_PROGRESS,
                    CaseState.SUSPENDED, CaseState.TERMINATED, CaseState.COMPLETED}
@@ -81,7 +85,8 @@ def _assert_accounts(client, output):
     assert Membership.objects.filter(role=Role.EXPERT).exists()
     for department in Department.objects.all():
         assert department.representatives.exists(), department
-    for user in User.objects.all():
+    # Every person has a name and a phone; the system user (the scan's actor) is nobody.
+    for user in User.objects.exclude(username=SYSTEM_USERNAME):
         assert user.full_name and user.phone, user.username
 
 
@@ -184,6 +189,44 @@ def _assert_workbenches_are_not_empty():
     ).exists()
 
 
+def _assert_supervision_notices_at_every_stage(client):
+    from bangban.supervision.models import SupervisionNotice
+    from bangban.supervision.workflow import NoticeLevel, NoticeState
+
+    notices = SupervisionNotice.objects.all()
+    for level in NoticeLevel:
+        assert notices.filter(level=level).exists(), level
+    assert notices.filter(state=NoticeState.ANSWERED).exists()
+    assert notices.filter(state=NoticeState.CLOSED).exists()
+    assert notices.filter(level=NoticeLevel.REFERRED).exclude(referred_to="").exists()
+    for notice in notices:
+        assert notice.item_due_date < timezone.localtime(notice.issued_at).date()
+    department = User.objects.get(username="department")
+    assert notices.filter(department__representatives__user=department,
+                          state=NoticeState.OPEN).exists()
+    client.force_login(User.objects.get(username="supervisor"))
+    page = client.get("/supervision/").content.decode()
+    assert all(notice.number in page for notice in notices)
+    client.logout()
+
+
+def _assert_clocks():
+    """Running clocks with every warning light; a paused supplement, an extension and a
+    special procedure; every running item has its due date."""
+    from bangban.cases.models import ClockPause, PauseCause
+    from bangban.deadlines.models import WarningLevel
+
+    running = CaseItem.objects.filter(state__in=[ItemState.ACCEPTED,
+                                                 ItemState.SUPPLEMENT_REQUESTED])
+    assert not running.filter(due_date__isnull=True).exists()
+    assert set(running.values_list("warning_level", flat=True)) == set(WarningLevel.values)
+    open_pauses = ClockPause.objects.filter(ended_at__isnull=True)
+    assert open_pauses.filter(cause=PauseCause.SUPPLEMENT).exists()
+    assert open_pauses.filter(cause=PauseCause.SPECIAL_PROCEDURE).exists()
+    assert CaseItem.objects.filter(extended_days__gt=0).exists()
+    assert LedgerEntry.objects.filter(action="warning_changed").exists()
+
+
 def test_demo_data_builds_the_demo_agency_once(client):
     output = _run()
 
@@ -193,6 +236,11 @@ def test_demo_data_builds_the_demo_agency_once(client):
     _assert_cases()
     _assert_ledger_tells_every_state_change()
     _assert_workbenches_are_not_empty()
+    _assert_supervision_notices_at_every_stage(client)
+    _assert_clocks()
+    # The demo's history has made-up phone numbers: nothing may be texted or mailed to them.
+    assert Notification.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
     before = _counts()
     again = _run()

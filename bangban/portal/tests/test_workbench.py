@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from bangban.accounts.models import Agency, Role
+from bangban.cases.models import ClockPause
 from bangban.cases.workflow import CaseState, ItemState
 from tests.factories import (
     AgencyFactory,
@@ -182,6 +183,12 @@ def _grow(role, users, agency, department, n):
         elif role == Role.DEPARTMENT_REPRESENTATIVE:
             CaseItemFactory(case=CaseFactory(in_progress=True, agency=agency),
                             department=department, state=ItemState.PUSHED)
+            # and one with a running clock and a warning light, its clock paused
+            running = CaseItemFactory(case=CaseFactory(in_progress=True, agency=agency),
+                                      department=department, state=ItemState.ACCEPTED,
+                                      warning_level="yellow", due_date=agency.created_at.date())
+            ClockPause.objects.create(item=running, cause="supplement", attributed_to="company",
+                                      started_at=running.created_at)
         elif role == Role.SUPERVISOR:
             sub = AgencyFactory(parent=agency, level=Agency.Level.COUNTY)
             case = CaseFactory(in_progress=True, agency=sub)

@@ -1,0 +1,26 @@
+"""`manage.py scan_warnings [--all]`: the warning-light scan of the worker, run once.
+
+Without options it handles the items whose next check has come (as the worker does); with
+`--all` it re-reads every running clock, e.g. after changing warning policies.
+"""
+
+from django.core.management.base import BaseCommand
+
+from bangban.deadlines.jobs import scan_warning_levels
+
+
+class Command(BaseCommand):
+    help = "Re-read the items' clocks and record every change of warning light."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", dest="everything",
+                            help="Re-read every running clock, not only those due for a check.")
+
+    def handle(self, *args, everything=False, **options):
+        changed = scan_warning_levels(everything=everything)
+        while not everything and changed and changed % 200 == 0:
+            more = scan_warning_levels()
+            if not more:
+                break
+            changed += more
+        self.stdout.write(f"{changed}")
