@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import constants as message_levels
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -694,7 +695,8 @@ def _accept(world):
 
 def test_the_case_page_shows_each_item_clock_and_its_light(client, world):
     item = _accept(world)
-    html = as_user(client, world.users.specialist).get(detail_url(world.case)).content.decode()
+    html = as_user(client, world.users.specialist).get(
+        detail_url(world.case), headers={"accept-language": "en"}).content.decode()
     row = html[html.index(f'id="item-{item.pk}"'):]
     assert f"data-due-date>{item.due_date:%Y-%m-%d}<" in row
     assert 'data-warning="green"' in row
@@ -703,6 +705,7 @@ def test_the_case_page_shows_each_item_clock_and_its_light(client, world):
 
 def test_a_department_gets_extend_and_special_procedure_buttons_on_accepted_items(client, world):
     item = _accept(world)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = as_user(client, world.users.department).get(detail_url(world.case)).content.decode()
     for name in ("extend", "start_special_procedure"):
         assert f'data-item-action="{name}"' in html
@@ -722,6 +725,7 @@ def test_a_department_gets_extend_and_special_procedure_buttons_on_accepted_item
 def test_the_extend_form_refuses_too_many_days_and_a_missing_reason(client, world):
     item = _accept(world)
     as_user(client, world.users.department)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = item_action_url(item, "extend")
     response = client.get(url)
     assert response.status_code == 200
