@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bangban.accounts.permissions import company_ids_of
 from bangban.cases.models import ServiceMode, ServiceScope
 from bangban.catalog.models import Matter, Stage
-from bangban.companies.forms import BootstrapMixin
+from bangban.core.forms import BootstrapMixin
 from bangban.companies.models import CompanyContact
 from bangban.projects.selectors import projects_of_company_user
 

@@ -20,7 +20,7 @@ from bangban.cases import selectors, services
 from bangban.cases.application_forms import ApplicationForm
 from bangban.cases.models import Case
 from bangban.cases.workflow import CaseState, case_actions_for
-from bangban.companies.forms import add_service_error
+from bangban.core.forms import add_service_error
 from bangban.core.errors import DomainError
 from bangban.projects.selectors import projects_of_company_user
 

@@ -22,35 +22,10 @@ from bangban.cases.models import (
 )
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.catalog.models import Matter
+from bangban.core.forms import BootstrapMixin
 from bangban.deadlines.item_clock import extension_allowance
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_error(form, error):
-    """Puts a service's ValidationError on the form: on the fields it names, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class BootstrapMixin:
-    """Gives widgets Bootstrap 5 classes, so templates render fields plainly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect,
-                                   forms.CheckboxSelectMultiple)):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -26,7 +26,6 @@ from bangban.cases.forms import (
     ITEM_ACTION_FORMS,
     CaseFilterForm,
     ItemPlanForm,
-    add_service_error,
 )
 from bangban.cases.workflow import (
     CASE_ACTIONS,
@@ -35,6 +34,7 @@ from bangban.cases.workflow import (
     item_actions_for,
 )
 from bangban.core.errors import DomainError, InvalidTransition, NotAllowed
+from bangban.core.forms import add_service_error
 from bangban.deadlines.item_clock import read_item_clock
 from bangban.deadlines.selectors import current_calendars
 from bangban.documents.models import DocumentKind

@@ -7,39 +7,12 @@ from django.utils.translation import pgettext_lazy
 from bangban.companies.credit_code import normalize_credit_code, validate_credit_code
 from bangban.companies.models import Company
 from bangban.companies.services import duplicate_company_message
+from bangban.core.forms import BootstrapMixin
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9\- ]{5,18}[0-9]$",
     _("Enter a phone number: digits, optionally with an area code and hyphens."),
 )
-
-
-def add_service_error(form, error, rename=None):
-    """Puts a service's ValidationError on the form: on the fields it names, else on top."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        field = rename.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class BootstrapMixin:
-    """Gives widgets Bootstrap 5 classes, so templates can render fields plainly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect,
-                                   forms.CheckboxSelectMultiple)):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class CreditCodeField(forms.CharField):

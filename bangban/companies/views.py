@@ -13,10 +13,10 @@ from bangban.companies.forms import (
     CompanyForm,
     InvitationForm,
     RegistrationForm,
-    add_service_error,
 )
 from bangban.companies.models import CompanyContact
 from bangban.core.errors import DomainError
+from bangban.core.forms import add_service_error
 
 
 def _site_url(request):

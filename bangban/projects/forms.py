@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bangban.companies.forms import BootstrapMixin
+from bangban.core.forms import BootstrapMixin
 from bangban.projects.models import Project
 from bangban.projects.selectors import agencies_for_projects
 

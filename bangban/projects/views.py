@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from bangban.accounts.permissions import company_ids_of, memberships_of
 from bangban.cases.workflow import CaseState
-from bangban.companies.forms import add_service_error
+from bangban.core.forms import add_service_error
 from bangban.companies.models import Company
 from bangban.core.errors import DomainError
 from bangban.projects import selectors, services

@@ -4,7 +4,7 @@ its service's keyword arguments (`service(notice=…, by=…, **form.service_kwa
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bangban.cases.forms import BootstrapMixin
+from bangban.core.forms import BootstrapMixin
 from bangban.supervision.workflow import NoticeLevel, NoticeState, ReferralBody
 
 

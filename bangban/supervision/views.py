@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from bangban.cases.forms import add_service_error
+from bangban.core.forms import add_service_error
 from bangban.cases.views import paginate
 from bangban.core.errors import DomainError, InvalidTransition, NotAllowed
 from bangban.supervision import selectors, services
