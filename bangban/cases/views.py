@@ -8,15 +8,12 @@ plain pages without JavaScript.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from bangban.accounts.models import Agency, Role
 from bangban.accounts.permissions import case_roles, item_roles
@@ -34,39 +31,15 @@ from bangban.cases.workflow import (
     item_actions_for,
 )
 from bangban.core.errors import DomainError, InvalidTransition, NotAllowed
-from bangban.core.forms import add_service_error
+from bangban.core.views import Submission, htmx_redirect, paginate, submit_to_service
 from bangban.deadlines.item_clock import read_item_clock
 from bangban.deadlines.selectors import current_calendars
 from bangban.documents.models import DocumentKind
 from bangban.supervision.selectors import active_notices_by_item
 
-PAGE_SIZE = 25
-
 # "Edit plan" on the case adds an item; changing or removing one has its own view below.
 CASE_ACTION_CALLS = {**services.CASE_ACTION_SERVICES, "edit_plan": services.add_item}
 ITEM_ACTION_CALLS = services.ITEM_ACTION_SERVICES
-
-
-def _redirect(request, url):
-    """A normal redirect, or for htmx a client-side one so the whole page reloads (without
-    the #fragment: a change of fragment alone would not reload the page)."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url.split("#", 1)[0])
-    return redirect(url)
-
-
-def paginate(request, rows, param="page", per_page=PAGE_SIZE):
-    """One page of `rows`; `previous_url`/`next_url` keep the request's other parameters."""
-    page = Paginator(rows, per_page).get_page(request.GET.get(param))
-
-    def url(number):
-        query = request.GET.copy()
-        query[param] = number
-        return f"?{query.urlencode()}"
-
-    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = url(page.next_page_number()) if page.has_next() else ""
-    return page
 
 
 def _bound(request):
@@ -185,25 +158,21 @@ def case_action(request, pk, action):
     roles = case_roles(request.user, case)
     if not workflow_action.allows(case.state, roles):
         messages.error(request, _refusal(workflow_action, roles).message)
-        return _redirect(request, detail_url)
+        return htmx_redirect(request, detail_url)
     if action == "edit_application":
-        return _redirect(request, _edit_application_url(case) or detail_url)
+        return htmx_redirect(request, _edit_application_url(case) or detail_url)
 
     form_class = CASE_ACTION_FORMS[action]
     form = form_class(*_bound(request), case=case)
-    if form.is_bound and form.is_valid():
-        try:
-            CASE_ACTION_CALLS[action](case=case, by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return _redirect(request, detail_url)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": workflow_action.label})
-            if action == "edit_plan":
-                return _redirect(request, reverse("cases:action", args=[case.pk, action]))
-            return _redirect(request, detail_url)
+    outcome = submit_to_service(request, form, CASE_ACTION_CALLS[action], case=case,
+                                by=request.user)
+    if outcome is Submission.REFUSED:
+        return htmx_redirect(request, detail_url)
+    if outcome is Submission.DONE:
+        messages.success(request, _("Done: %(action)s.") % {"action": workflow_action.label})
+        if action == "edit_plan":
+            return htmx_redirect(request, reverse("cases:action", args=[case.pk, action]))
+        return htmx_redirect(request, detail_url)
     return _render_action(request, form=form, action=workflow_action, case=case,
                           post_url=reverse("cases:action", args=[case.pk, action]))
 
@@ -227,21 +196,17 @@ def item_action(request, pk, action):
     detail_url = reverse("cases:detail", args=[case.pk]) + f"#item-{item.pk}"
     if workflow_action not in item_actions_for(item.state, case.state, roles):
         messages.error(request, _refusal(workflow_action, roles).message)
-        return _redirect(request, detail_url)
+        return htmx_redirect(request, detail_url)
 
     form_class = ITEM_ACTION_FORMS[action]
     form = form_class(*_bound(request), case=case, item=item)
-    if form.is_bound and form.is_valid():
-        try:
-            ITEM_ACTION_CALLS[action](item=item, by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return _redirect(request, detail_url)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": workflow_action.label})
-            return _redirect(request, detail_url)
+    outcome = submit_to_service(request, form, ITEM_ACTION_CALLS[action], item=item,
+                                by=request.user)
+    if outcome is Submission.REFUSED:
+        return htmx_redirect(request, detail_url)
+    if outcome is Submission.DONE:
+        messages.success(request, _("Done: %(action)s.") % {"action": workflow_action.label})
+        return htmx_redirect(request, detail_url)
     return _render_action(request, form=form, action=workflow_action, case=case, item=item,
                           post_url=reverse("cases:item_action", args=[item.pk, action]))
 
@@ -263,18 +228,13 @@ def plan_item(request, pk):
         return redirect("cases:detail", pk=item.case_id)
     plan_url = reverse("cases:action", args=[item.case_id, "edit_plan"])
     form = ItemPlanForm(*_bound(request), item=item)
-    if form.is_bound and form.is_valid():
-        try:
-            services.update_item_plan(item=item, by=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(plan_url)
-        else:
-            messages.success(request, _("The plan of “%(item)s” is saved.")
-                             % {"item": item.matter.name})
-            return redirect(plan_url)
+    outcome = submit_to_service(request, form, services.update_item_plan, item=item,
+                                by=request.user)
+    if outcome is Submission.DONE:
+        messages.success(request, _("The plan of “%(item)s” is saved.")
+                         % {"item": item.matter.name})
+    if outcome is not Submission.TO_CORRECT:
+        return redirect(plan_url)
     return render(request, "cases/plan_item.html", {
         "form": form, "item": item, "case": item.case, "plan_url": plan_url,
     })

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bangban.cases.views import paginate
+from bangban.core.views import paginate
 from bangban.notifications import selectors
 from bangban.notifications.events import event_label
 from bangban.notifications.models import Notification, OutboxState

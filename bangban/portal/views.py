@@ -10,7 +10,7 @@ from django.shortcuts import render
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import roles_of_user
 from bangban.cases import selectors
-from bangban.cases.views import paginate
+from bangban.core.views import paginate
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.deadlines.models import WarningLevel
 from bangban.projects.selectors import projects_of_company_user

@@ -7,25 +7,16 @@ nothing. A notice the user may not see is a 404, whatever the action.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
-from bangban.core.forms import add_service_error
-from bangban.cases.views import paginate
-from bangban.core.errors import DomainError, InvalidTransition, NotAllowed
+from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.core.views import Submission, htmx_redirect, paginate, submit_to_service
 from bangban.supervision import selectors, services
 from bangban.supervision.forms import NOTICE_ACTION_FORMS, NoticeFilterForm
 from bangban.supervision.workflow import NOTICE_ACTIONS, notice_actions_for
-
-
-def _redirect(request, url):
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
 
 
 @login_required
@@ -66,24 +57,19 @@ def notice_action(request, pk, action):
     if not workflow_action.allows(notice.state, notice.level, roles):
         refusal = NotAllowed() if not workflow_action.roles & roles else InvalidTransition()
         messages.error(request, refusal.message)
-        return _redirect(request, detail_url)
+        return htmx_redirect(request, detail_url)
     initial = {}
     if action == "refer":
         initial["referred_to"] = selectors.policy_for(notice.agency).referral_body
     data = request.POST if request.method == "POST" else None
     form = NOTICE_ACTION_FORMS[action](data, notice=notice, initial=initial)
-    if form.is_bound and form.is_valid():
-        try:
-            services.NOTICE_ACTION_SERVICES[action](notice=notice, by=request.user,
-                                                    **form.service_kwargs())
-        except ValidationError as error:
-            add_service_error(form, error)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return _redirect(request, detail_url)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": workflow_action.label})
-            return _redirect(request, detail_url)
+    outcome = submit_to_service(request, form, services.NOTICE_ACTION_SERVICES[action],
+                                notice=notice, by=request.user)
+    if outcome is Submission.REFUSED:
+        return htmx_redirect(request, detail_url)
+    if outcome is Submission.DONE:
+        messages.success(request, _("Done: %(action)s.") % {"action": workflow_action.label})
+        return htmx_redirect(request, detail_url)
     context = {"form": form, "action": workflow_action, "notice": notice,
                "post_url": reverse("supervision:action", args=[notice.pk, action]),
                "in_modal": bool(request.htmx)}
