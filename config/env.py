@@ -25,6 +25,10 @@ VARIABLES = {
         Variable("DJANGO_ALLOWED_HOSTS", "Comma-separated host names the site answers to.",
                  "127.0.0.1,localhost"),
         Variable("DATABASE_URL", "Database URL; unset means an SQLite file under var/.", ""),
+        Variable("BANGBAN_CLIENT_IP_HEADER",
+                 "Behind a reverse proxy: the request header (as Django's META key, e.g. "
+                 "HTTP_X_REAL_IP) holding the visitor's address, for the public pages' rate "
+                 "limits; empty means the connection's address.", ""),
         Variable("BANGBAN_MEDIA_ROOT", "Directory for uploaded files.", ""),
         Variable("BANGBAN_UPLOAD_MAX_MB", "Largest accepted upload, in megabytes.", "20"),
         Variable("BANGBAN_LANGUAGE", "Default interface language.", "zh-hans"),

@@ -13,6 +13,13 @@ urlpatterns = [
     path("documents/", include("bangban.documents.urls")),
     path("notifications/", include("bangban.notifications.urls")),
     path("supervision/", include("bangban.supervision.urls")),
+    path("problems/", include("bangban.problems.urls")),
+    path("meetings/", include("bangban.meetings.urls")),
+    path("consultations/", include("bangban.consultations.urls")),
+    path("visits/", include("bangban.visits.urls")),
+    path("evaluations/", include("bangban.evaluations.urls")),
+    path("policies/", include("bangban.policies.urls")),
+    path("service/", include("bangban.public.urls")),
     path("", include("bangban.portal.urls")),
 ]
 

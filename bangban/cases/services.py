@@ -14,9 +14,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from bangban.accounts.models import Membership, Role
 from bangban.accounts.permissions import case_roles, item_roles
+from bangban.accounts.recipients import (
+    company_users,
+    department_representatives,
+    staff_with_role_over,
+)
 from bangban.cases.models import (
     Agreement,
     Case,
@@ -43,7 +49,7 @@ from bangban.cases.workflow import (
     CaseState,
     ItemState,
 )
-from bangban.catalog.models import DefaultItem, LimitUnit, Matter
+from bangban.catalog.models import DefaultItem, LimitUnit
 from bangban.companies.models import CompanyContact
 from bangban.core.errors import InvalidTransition, NotAllowed
 from bangban.deadlines import item_clock
@@ -51,7 +57,7 @@ from bangban.deadlines.models import WarningLevel
 from bangban.deadlines.workdays import add_working_days, next_working_day
 from bangban.documents.models import DocumentKind
 from bangban.documents.services import store_document
-from bangban.notifications.services import notify
+from bangban.notifications.services import Message, notify, notify_each
 
 # When a user holds several roles on a case, the ledger names the most specific one.
 ROLE_PRECEDENCE = [
@@ -133,8 +139,10 @@ def _begin_item_action(item, by, name):
     return action, item, role
 
 
-def _record(*, case, by, role, action, from_state="", to_state="", reason="", item=None,
-            **details):
+def record_ledger(*, case, by, role, action, from_state="", to_state="", reason="", item=None,
+                  **details):
+    """Appends one entry to the case's ledger (台账); other apps record their actions on a
+    case through it, in their own transaction."""
     return LedgerEntry.objects.create(
         case=case, item=item, actor=by, actor_role=role, action=action,
         from_state=from_state, to_state=to_state, reason=reason, details=details,
@@ -150,7 +158,7 @@ def _finish_case(case, by, role, action, *, reason="", **details):
         case.state = action.target
     case.full_clean()
     case.save()
-    _record(case=case, by=by, role=role, action=action.name, from_state=from_state,
+    record_ledger(case=case, by=by, role=role, action=action.name, from_state=from_state,
             to_state=case.state, reason=reason, **details)
     return case
 
@@ -161,7 +169,7 @@ def _finish_item(item, by, role, action, *, reason="", **details):
         item.state = action.target
     item.full_clean()
     item.save()
-    _record(case=item.case, item=item, by=by, role=role, action=action.name,
+    record_ledger(case=item.case, item=item, by=by, role=role, action=action.name,
             from_state=from_state, to_state=item.state, reason=reason, **details)
     return item
 
@@ -173,32 +181,10 @@ def _required_text(value, field, message):
     return value
 
 
-def _company_users(case):
-    return [
-        contact.user
-        for contact in CompanyContact.objects.filter(
-            company_id=case.project.company_id, user__is_active=True
-        ).select_related("user")
-    ]
 
 
-def _staff_with_role_over(agency, role):
-    ancestor_paths = [agency.path[: i + 1] for i, char in enumerate(agency.path) if char == "/"]
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            role=role, agency__path__in=ancestor_paths, user__is_active=True
-        ).select_related("user")
-    ]
 
 
-def _department_users(department):
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            role=Role.DEPARTMENT_REPRESENTATIVE, department=department, user__is_active=True
-        ).select_related("user")
-    ]
 
 
 def _case_subject(case, text):
@@ -288,7 +274,7 @@ def create_application(*, by, project, company_contact, mode, scope, project_sum
     case.save(update_fields=["number"])
     case.requested_stages.set(requested_stages)
     case.requested_matters.set(requested_matters)
-    _record(case=case, by=by, role=Role.APPLICANT, action="create_application",
+    record_ledger(case=case, by=by, role=Role.APPLICANT, action="create_application",
             to_state=case.state)
     return case
 
@@ -337,11 +323,11 @@ def submit_application(*, case, by):
     )
     case.submitted_at = timezone.now()
     _finish_case(case, by, role, action)
-    notify(recipients=_staff_with_role_over(case.agency, Role.CHIEF_SPECIALIST), case=case,
+    notify(recipients=staff_with_role_over(case.agency, Role.CHIEF_SPECIALIST), case=case,
            event="application_submitted",
            subject=_case_subject(case, _("New application: %(project)s")
                                  % {"project": case.project.name}))
-    notify(recipients=_company_users(case), case=case, event="application_received",
+    notify(recipients=company_users(case.project.company_id), case=case, event="application_received",
            subject=_case_subject(case, _("Your application has been received")))
     return case
 
@@ -375,7 +361,7 @@ def accept_application(*, case, by, specialist, company_contact=None, scope=None
     case.leader_instruction = leader_instruction
     case.decided_at = timezone.now()
     _finish_case(case, by, role, action, specialist=specialist.pk, scope=case.scope)
-    notify(recipients=_company_users(case), case=case, event="application_accepted",
+    notify(recipients=company_users(case.project.company_id), case=case, event="application_accepted",
            subject=_case_subject(case, _("Application accepted; your specialist is %(name)s")
                                  % {"name": specialist.display_name}),
            body=_("Specialist %(name)s, phone %(phone)s, will handle your project.")
@@ -393,7 +379,7 @@ def reject_application(*, case, by, reason):
     )
     case.decided_at = timezone.now()
     _finish_case(case, by, role, action, reason=case.rejection_reason)
-    notify(recipients=_company_users(case), case=case, event="application_rejected",
+    notify(recipients=company_users(case.project.company_id), case=case, event="application_rejected",
            subject=_case_subject(case, _("Application not accepted")),
            body=case.rejection_reason)
     return case
@@ -609,7 +595,7 @@ def update_item_plan(*, item, by, department=None, promised_limit=None, planned_
         changed.update(_clock_details(item))
     item.full_clean()
     item.save()
-    _record(case=case, item=item, by=by, role=role, action=action.name,
+    record_ledger(case=case, item=item, by=by, role=role, action=action.name,
             from_state=item.state, to_state=item.state, **changed)
     return item
 
@@ -635,7 +621,7 @@ def publish_plan(*, case, by):
         raise ValidationError(_("The plan has no items to publish."))
     case.plan_published_at = timezone.now()
     _finish_case(case, by, role, action)
-    notify(recipients=_company_users(case), case=case, event="plan_published",
+    notify(recipients=company_users(case.project.company_id), case=case, event="plan_published",
            subject=_case_subject(case, _("Your service guide is ready")))
     return case
 
@@ -649,7 +635,7 @@ def log_contact(*, case, by, note, item=None):
     note = _required_text(note, "note", _("Write down what was discussed."))
     if item is not None and item.case_id != case.pk:
         raise ValidationError({"item": _("The item belongs to another case.")})
-    return _record(case=case, item=item, by=by, role=role, action=action.name,
+    return record_ledger(case=case, item=item, by=by, role=role, action=action.name,
                    from_state=case.state, to_state=case.state, reason=note)
 
 
@@ -664,7 +650,7 @@ def reassign_specialist(*, case, by, specialist, reason):
     case.specialist = specialist
     _finish_case(case, by, role, action, reason=reason, previous=previous and previous.pk,
                  specialist=specialist.pk)
-    notify(recipients=_company_users(case), case=case, event="specialist_changed",
+    notify(recipients=company_users(case.project.company_id), case=case, event="specialist_changed",
            subject=_case_subject(case, _("Your specialist is now %(name)s")
                                  % {"name": specialist.display_name}),
            body=reason)
@@ -689,7 +675,7 @@ def suspend_case(*, case, by, reason, note=""):
         paused.append(item.pk)
     _finish_case(case, by, role, action, reason=note, suspension_reason=reason,
                  paused_items=paused)
-    notify(recipients=_company_users(case), case=case, event="case_suspended",
+    notify(recipients=company_users(case.project.company_id), case=case, event="case_suspended",
            subject=_case_subject(case, _("Service suspended")),
            body=f"{SuspensionReason(reason).label}\n{note}".strip())
     return case
@@ -707,7 +693,7 @@ def resume_case(*, case, by, note):
         item_clock.refresh_clock(item)
         item.save()
     _finish_case(case, by, role, action, reason=note, resumed_items=resumed)
-    notify(recipients=_company_users(case), case=case, event="case_resumed",
+    notify(recipients=company_users(case.project.company_id), case=case, event="case_resumed",
            subject=_case_subject(case, _("Service resumed")), body=note)
     return case
 
@@ -726,10 +712,10 @@ def terminate_case(*, case, by, reason, note=""):
         item.withdrawal_reason = _("Case terminated")
         _stop_item_clock(item, note=item.withdrawal_reason)
         item.save()
-        _record(case=case, item=item, by=by, role=role, action="withdraw",
+        record_ledger(case=case, item=item, by=by, role=role, action="withdraw",
                 from_state=from_state, to_state=item.state, reason=item.withdrawal_reason)
     _finish_case(case, by, role, action, reason=note, termination_reason=reason)
-    notify(recipients=_company_users(case), case=case, event="case_terminated",
+    notify(recipients=company_users(case.project.company_id), case=case, event="case_terminated",
            subject=_case_subject(case, _("Service terminated")),
            body=f"{TerminationReason(reason).label}\n{note}".strip())
     return case
@@ -766,7 +752,7 @@ def record_handover(*, case, by, method, tracking_number=""):
     case.handover_tracking_number = tracking_number
     case.handed_over_at = timezone.now()
     _finish_case(case, by, role, action, method=method, tracking_number=tracking_number)
-    notify(recipients=_company_users(case), case=case, event="results_handed_over",
+    notify(recipients=company_users(case.project.company_id), case=case, event="results_handed_over",
            subject=_case_subject(case, _("Your approval results have been handed over")),
            body=tracking_number)
     return case
@@ -785,7 +771,7 @@ def confirm_completion(*, case, by):
     case.completed_at = timezone.now()
     case.completion_confirmed_by = contact
     _finish_case(case, by, role, action, signed_by=contact.name)
-    notify(recipients=[case.specialist, *_staff_with_role_over(case.agency,
+    notify(recipients=[case.specialist, *staff_with_role_over(case.agency,
                                                                  Role.CHIEF_SPECIALIST)],
            case=case, event="case_completed",
            subject=_case_subject(case, _("Completion sheet signed")))
@@ -828,7 +814,7 @@ def return_to_preparing(*, item, by, reason):
     action, item, role = _begin_item_action(item, by, "return_to_preparing")
     reason = _required_text(reason, "reason", _("Say what is missing or wrong."))
     _finish_item(item, by, role, action, reason=reason)
-    notify(recipients=_company_users(item.case), case=item.case, event="materials_returned",
+    notify(recipients=company_users(item.case.project.company_id), case=item.case, event="materials_returned",
            subject=_item_subject(item, _("materials need more work")), body=reason)
     return item
 
@@ -844,7 +830,7 @@ def push_item(*, item, by):
         )
     item.pushed_at = timezone.now()
     _finish_item(item, by, role, action, department=item.department_id)
-    notify(recipients=_department_users(item.department), case=item.case, event="item_pushed",
+    notify(recipients=department_representatives(item.department_id), case=item.case, event="item_pushed",
            subject=_item_subject(item, _("pushed to your department")))
     return item
 
@@ -855,7 +841,7 @@ def accept_item(*, item, by):
     item.accepted_at = timezone.now()
     item_clock.refresh_clock(item, running=True)
     _finish_item(item, by, role, action, **_clock_details(item))
-    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
            event="item_accepted", subject=_item_subject(item, _("accepted by the department")),
            body=_("The time limit runs until %(date)s.") % {"date": item.due_date.isoformat()},
            context={"item": item.matter.name, "due_date": item.due_date.isoformat()})
@@ -875,7 +861,7 @@ def request_supplement(*, item, by, reason, due_date=None):
     item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=reason,
                  due_date=due_date.isoformat() if due_date else None, **_clock_details(item))
-    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
            event="supplement_requested",
            subject=_item_subject(item, _("the department asks for more material")),
            body=reason)
@@ -904,7 +890,7 @@ def supply_supplement(*, item, by, answer="", files=()):
     item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=answer, documents=[d.pk for d in documents],
                  **_clock_details(item))
-    notify(recipients=_department_users(item.department), case=item.case,
+    notify(recipients=department_representatives(item.department_id), case=item.case,
            event="supplement_supplied", subject=_item_subject(item, _("supplement supplied")))
     return item
 
@@ -923,7 +909,7 @@ def approve_item(*, item, by, result_number, result_file):
     _stop_item_clock(item, note=_("Decided"))
     _finish_item(item, by, role, action, result_number=item.result_number,
                  document=item.result_document.pk, days_used=item.days_used)
-    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
            event="item_approved",
            subject=_item_subject(item, _("approved, document %(number)s")
                                  % {"number": item.result_number}))
@@ -937,7 +923,7 @@ def refuse_item(*, item, by, reason):
     item.decided_at = timezone.now()
     _stop_item_clock(item, note=_("Decided"))
     _finish_item(item, by, role, action, reason=item.refusal_reason, days_used=item.days_used)
-    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
            event="item_refused", subject=_item_subject(item, _("refused")),
            body=item.refusal_reason)
     return item
@@ -953,7 +939,7 @@ def withdraw_item(*, item, by, reason):
     _finish_item(item, by, role, action, reason=item.withdrawal_reason,
                  days_used=item.days_used)
     if notify_department:
-        notify(recipients=_department_users(item.department), case=item.case,
+        notify(recipients=department_representatives(item.department_id), case=item.case,
                event="item_withdrawn", subject=_item_subject(item, _("withdrawn")),
                body=item.withdrawal_reason)
     return item
@@ -981,7 +967,7 @@ def start_special_procedure(*, item, by, kind, reason):
     _finish_item(item, by, role, action, reason=reason, special_procedure=kind,
                  **_clock_details(item))
     label = SpecialProcedureKind(kind).label
-    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
            event="special_procedure_started",
            subject=_item_subject(item, _("special procedure: %(kind)s") % {"kind": label}),
            body=_("The time limit is paused while it runs (行政许可法 §45).\n%(reason)s")
@@ -1003,7 +989,7 @@ def end_special_procedure(*, item, by, note):
     item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=note, special_procedure=pause.kind,
                  **_clock_details(item))
-    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
            event="special_procedure_ended",
            subject=_item_subject(item, _("special procedure finished; the time limit runs "
                                          "until %(date)s") % {"date": item.due_date}),
@@ -1033,7 +1019,7 @@ def extend_item(*, item, by, days, reason):
     item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=reason, extended_days=days,
                  **_clock_details(item))
-    notify(recipients=[item.case.specialist, *_company_users(item.case)], case=item.case,
+    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
            event="item_extended",
            subject=_item_subject(item, _("time limit extended by %(days)d days to %(date)s")
                                  % {"days": days, "date": item.due_date}),
@@ -1041,28 +1027,75 @@ def extend_item(*, item, by, days, reason):
     return item
 
 
-@transaction.atomic
-def record_warning_change(*, item, old_level, new_level, due_date):
-    """The scan saw the item's warning light change (jobs.py claimed the change with a
-    conditional update in this transaction): the ledger records it as the system's, and the
-    specialist and the department's representatives are told."""
-    from bangban.accounts.system import system_user
+# How many items a warning digest lists by name; the rest are counted.
+DIGEST_ITEMS = 30
+_DIGEST_ORDER = {WarningLevel.RED: 0, WarningLevel.YELLOW: 1, WarningLevel.GREEN: 2}
 
-    case = item.case
-    _record(case=case, item=item, by=system_user(), role="system", action="warning_changed",
-            from_state=item.state, to_state=item.state, previous_level=old_level,
-            warning_level=new_level, item_due_date=due_date.isoformat() if due_date else None)
-    label = WarningLevel(new_level).label if new_level else ""
-    if new_level == WarningLevel.RED:
-        subject = _("overdue since %(date)s") % {"date": due_date}
-    elif new_level == WarningLevel.YELLOW:
-        subject = _("due soon: %(date)s") % {"date": due_date}
-    else:
-        subject = _("on time again, due %(date)s") % {"date": due_date}
-    notify(recipients=[case.specialist, *_department_users(item.department)], case=case,
-           event=f"warning_{new_level}", subject=_item_subject(item, subject),
-           context={"item": item.matter.name, "level": label,
-                    "due_date": due_date.isoformat() if due_date else ""})
+
+def announce_warning_changes(changes):
+    """One message per person for a scan's changes of light, not one per item: the specialist
+    of each case and the representatives of each item's department read which items turned
+    yellow or red (or green again). Written in the caller's transaction."""
+    from bangban.accounts.models import User
+
+    if not changes:
+        return
+    representatives = {}
+    for department_id, user_id in Membership.objects.filter(
+            role=Role.DEPARTMENT_REPRESENTATIVE, user__is_active=True,
+            department_id__in={c.department_id for c in changes},
+    ).values_list("department_id", "user_id"):
+        representatives.setdefault(department_id, set()).add(user_id)
+    by_user = {}
+    for change in changes:
+        for user_id in {change.specialist_id, *representatives.get(change.department_id, ())}:
+            if user_id is not None:
+                by_user.setdefault(user_id, []).append(change)
+    users = User.objects.filter(is_active=True).in_bulk(list(by_user))
+    # A digest about one case belongs to it (its delivery page shows it); others to none.
+    single = {user_id: mine[0].case_id for user_id, mine in by_user.items()
+              if len({c.case_id for c in mine}) == 1}
+    cases = Case.objects.select_related(
+        "project__company", "agency", "specialist").in_bulk(set(single.values()))
+    statuses = {  # translated once: a scan may write thousands of lines
+        WarningLevel.RED: _("overdue since %(date)s"), WarningLevel.YELLOW: _("due soon: %(date)s"),
+        WarningLevel.GREEN: _("on time again, due %(date)s")}
+    notify_each([
+        _warning_digest(users[user_id], mine, cases.get(single.get(user_id)), statuses)
+        for user_id, mine in by_user.items() if user_id in users
+    ])
+
+
+def _warning_digest(user, changes, case, statuses):
+    counts = {level: sum(c.new_level == level for c in changes) for level in _DIGEST_ORDER}
+    parts = []
+    if counts[WarningLevel.RED]:
+        parts.append(ngettext("%(count)d item overdue", "%(count)d items overdue",
+                              counts[WarningLevel.RED]) % {"count": counts[WarningLevel.RED]})
+    if counts[WarningLevel.YELLOW]:
+        parts.append(ngettext("%(count)d item due soon", "%(count)d items due soon",
+                              counts[WarningLevel.YELLOW]) % {"count": counts[WarningLevel.YELLOW]})
+    if counts[WarningLevel.GREEN]:
+        parts.append(ngettext("%(count)d item on time again", "%(count)d items on time again",
+                              counts[WarningLevel.GREEN]) % {"count": counts[WarningLevel.GREEN]})
+    subject = _("Warning lights: %(summary)s") % {
+        "summary": pgettext("list separator", ", ").join(parts)}
+    ordered = sorted(changes, key=lambda c: (_DIGEST_ORDER.get(c.new_level, 3), c.due_date
+                                             or datetime.date.max, c.case_number, c.item_id))
+    lines = [_warning_line(change, statuses) for change in ordered[:DIGEST_ITEMS]]
+    if len(ordered) > DIGEST_ITEMS:
+        lines.append(_("… and %(count)d more: see the workbench.") % {
+            "count": len(ordered) - DIGEST_ITEMS})
+    return Message(recipients=[user], event="warning_digest", subject=subject,
+                   body="\n".join(lines), case=case, context={
+                       "overdue": counts[WarningLevel.RED], "due_soon": counts[WarningLevel.YELLOW],
+                       "on_time": counts[WarningLevel.GREEN]})
+
+
+def _warning_line(change, statuses):
+    status = statuses[change.new_level] % {
+        "date": change.due_date.isoformat() if change.due_date else ""}
+    return f"[{change.case_number}] {change.matter_name}: {status}"
 
 
 CASE_ACTION_SERVICES = {

@@ -122,6 +122,8 @@ def case_detail(request, pk):
         "case_actions": case_actions_for(case.state, roles, selectors.case_facts(user, case)),
         "item_rows": item_rows,
         "show_guide": viewer == "company" and plan_published,
+        "plan_published": plan_published,
+        "may_convene": Role.CHIEF_SPECIALIST in roles,
         "documents": _visible_documents(case, viewer, items, plan_published),
         "ledger": ledger,
     })

@@ -6,7 +6,8 @@ from bangban.companies.models import Company, CompanyContact
 class CompanyContactInline(admin.TabularInline):
     model = CompanyContact
     extra = 0
-    fields = ["name", "phone", "email", "position", "is_representative", "user"]
+    fields = ["name", "phone", "email", "position", "is_representative", "is_administrator",
+              "user"]
     autocomplete_fields = ["user"]
 
 
@@ -20,7 +21,8 @@ class CompanyAdmin(admin.ModelAdmin):
 
 @admin.register(CompanyContact)
 class CompanyContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "company", "phone", "position", "is_representative", "user"]
+    list_display = ["name", "company", "phone", "position", "is_representative",
+                    "is_administrator", "user"]
     list_select_related = ["company", "user"]
     search_fields = ["name", "phone", "company__name"]
     autocomplete_fields = ["company", "user"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bangban.companies.credit_code import normalize_credit_code, validate_credit_code
-from bangban.companies.models import Company
+from bangban.companies.models import Company, VerificationChannel
 from bangban.companies.services import duplicate_company_message
 from bangban.core.forms import BootstrapMixin
 
@@ -54,8 +54,13 @@ class RegistrationForm(BootstrapMixin, forms.Form):
         label=_("company phone"), max_length=32, required=False, validators=[phone_validator]
     )
 
+    channel = forms.ChoiceField(
+        label=_("send the verification code by"), choices=VerificationChannel.choices,
+        initial=VerificationChannel.SMS, widget=forms.RadioSelect,
+    )
+
     person_fields = ("username", "password1", "password2", "full_name", "phone", "email",
-                     "position")
+                     "position", "channel")
     company_fields = ("company_name", "credit_code", "legal_representative", "address",
                       "company_phone")
 
@@ -80,7 +85,7 @@ class RegistrationForm(BootstrapMixin, forms.Form):
             "position": data["position"], "company_name": data["company_name"],
             "credit_code": data["credit_code"],
             "legal_representative": data["legal_representative"], "address": data["address"],
-            "company_phone": data["company_phone"],
+            "company_phone": data["company_phone"], "channel": data["channel"],
         }
 
     # The service names the password `password`; the form shows its errors on the first box.
@@ -91,6 +96,13 @@ class RegistrationForm(BootstrapMixin, forms.Form):
 
     def company_bound_fields(self):
         return [self[name] for name in self.company_fields]
+
+
+class VerificationCodeForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("verification code"), max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class CompanyForm(BootstrapMixin, forms.ModelForm):
@@ -109,15 +121,21 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
 class InvitationForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=64)
     phone = forms.CharField(label=_("phone"), max_length=32, validators=[phone_validator])
-    email = forms.EmailField(
-        label=_("e-mail"), help_text=_("The invitation link is sent to this address.")
-    )
+    email = forms.EmailField(label=_("e-mail"), required=False)
     position = forms.CharField(label=pgettext_lazy("job", "position"), max_length=64,
                                required=False)
+    channel = forms.ChoiceField(
+        label=_("send the invitation by"), choices=VerificationChannel.choices,
+        initial=VerificationChannel.EMAIL, widget=forms.RadioSelect,
+    )
+    is_administrator = forms.BooleanField(
+        label=_("company administrator"), required=False,
+        help_text=_("An administrator may invite colleagues and edit the company's details."),
+    )
     is_representative = forms.BooleanField(
         label=_("company representative"), required=False,
-        help_text=_("The representative may invite other contacts and signs the completion "
-                    "sheet."),
+        help_text=_("The representative signs the completion sheet and is an administrator "
+                    "too."),
     )
 
 

@@ -46,6 +46,11 @@ class CompanyContact(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     position = models.CharField(pgettext_lazy("job", "position"), max_length=64, blank=True)
     is_representative = models.BooleanField(_("company representative"), default=False)
+    # The representative always manages the company's contacts; this lets a colleague do it too.
+    is_administrator = models.BooleanField(
+        _("company administrator"), default=False,
+        help_text=_("May invite colleagues and edit the company's details."),
+    )
 
     class Meta:
         verbose_name = _("company contact")
@@ -59,3 +64,41 @@ class CompanyContact(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name}（{self.company}）"
+
+
+class VerificationChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class RegistrationRequest(TimeStampedModel):
+    """A self-registration waiting for its one-time code (SPEC §11).
+
+    Nothing of the company exists until the code is entered: a request that is never verified
+    cannot hold the credit code or the user name. The code and the password are stored hashed.
+    """
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    channel = models.CharField(_("verification by"), max_length=8,
+                               choices=VerificationChannel.choices)
+    address = models.CharField(_("sent to"), max_length=254, db_index=True)
+    details = models.JSONField(_("registration details"), default=dict)
+    password_hash = models.CharField(max_length=128, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    code_expires_at = models.DateTimeField(_("code expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong codes entered"), default=0)
+    codes_sent = models.PositiveSmallIntegerField(_("codes sent"), default=0)
+    last_sent_at = models.DateTimeField(_("last code sent at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    contact = models.OneToOneField(
+        CompanyContact, verbose_name=_("company contact"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("registration request")
+        verbose_name_plural = _("registration requests")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.details.get('company_name', '')} → {self.address}"

@@ -59,11 +59,11 @@ def mask_phone(phone):
 
 
 def may_see_full_phones(user, company):
-    """Service staff and the company's representative need the numbers; colleagues do not."""
+    """Service staff and the company's administrators need the numbers; colleagues do not."""
     if sees_all_companies(user):
         return True
     return any(
-        contact.user_id == user.pk and contact.is_representative
+        contact.user_id == user.pk and (contact.is_representative or contact.is_administrator)
         for contact in company.contacts.all()
     )
 

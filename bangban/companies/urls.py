@@ -5,6 +5,9 @@ from bangban.companies import views
 app_name = "companies"
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/<str:token>/", views.verify_registration, name="verify_registration"),
+    path("register/<str:token>/resend/", views.resend_registration_code,
+         name="resend_registration_code"),
     # `companies:detail` without arguments is "my company".
     path("mine/", views.detail, name="detail"),
     path("<int:pk>/", views.detail, name="detail"),

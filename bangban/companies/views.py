@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,8 +14,9 @@ from bangban.companies.forms import (
     CompanyForm,
     InvitationForm,
     RegistrationForm,
+    VerificationCodeForm,
 )
-from bangban.companies.models import CompanyContact
+from bangban.companies.models import CompanyContact, RegistrationRequest, VerificationChannel
 from bangban.core.errors import DomainError
 from bangban.core.forms import add_service_error
 
@@ -24,6 +26,7 @@ def _site_url(request):
 
 
 def register(request):
+    """Step 1 of 2: the registration is checked and a one-time code is sent."""
     if request.user.is_authenticated:
         messages.info(request, _("You are logged in already."))
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -31,9 +34,42 @@ def register(request):
     form = RegistrationForm(data)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.register_company(**form.service_arguments())
+            registration = services.start_registration(**form.service_arguments())
         except ValidationError as error:
             add_service_error(form, error, form.service_error_fields)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("companies:verify_registration", token=registration.token)
+    return render(request, "companies/register.html", {"form": form})
+
+
+def _masked_address(registration):
+    if registration.channel == VerificationChannel.SMS:
+        return selectors.mask_phone(registration.address)
+    name, _at, domain = registration.address.partition("@")
+    return f"{name[:2]}***@{domain}"
+
+
+def _registration_closed(request, error):
+    return render(request, "companies/registration_closed.html",
+                  {"message": error.message, "reason": error.reason}, status=400)
+
+
+def verify_registration(request, token):
+    """Step 2 of 2: the code creates the company and its representative, who is logged in."""
+    registration = RegistrationRequest.objects.filter(token=token).first()
+    if registration is None:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = VerificationCodeForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.verify_registration(token=token, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        except services.RegistrationClosed as error:
+            return _registration_closed(request, error)
         else:
             login(request, contact.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -42,7 +78,29 @@ def register(request):
                   "add projects and apply for the service.") % {"company": contact.company},
             )
             return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "companies/register.html", {"form": form})
+    elif registration.completed_at is not None:
+        return _registration_closed(request, services.RegistrationClosed(
+            _("This registration is complete already. Please log in."), reason="completed"))
+    return render(request, "companies/verify_registration.html", {
+        "form": form, "registration": registration,
+        "sent_to": _masked_address(registration),
+        "company_name": registration.details.get("company_name", ""),
+    })
+
+
+@require_POST
+def resend_registration_code(request, token):
+    if not RegistrationRequest.objects.filter(token=token).exists():
+        raise Http404
+    try:
+        services.resend_registration_code(token=token)
+    except services.RegistrationClosed as error:
+        return _registration_closed(request, error)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("A new code is on its way."))
+    return redirect("companies:verify_registration", token=token)
 
 
 @login_required
@@ -102,9 +160,8 @@ def invite(request, pk):
             messages.error(request, error.message)
         else:
             messages.success(
-                request,
-                _("%(name)s is added; an invitation was sent to %(email)s.")
-                % {"name": contact.name, "email": contact.email},
+                request, _("%(name)s is added and an invitation is on its way.")
+                % {"name": contact.name},
             )
             return redirect("companies:detail", pk=company.pk)
     return render(request, "companies/invite.html", {"company": company, "form": form})
@@ -123,8 +180,8 @@ def resend_invitation(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("A new invitation was sent to %(email)s.")
-                         % {"email": contact.email})
+        messages.success(request, _("A new invitation is on its way to %(name)s.")
+                         % {"name": contact.name})
     return redirect("companies:detail", pk=company.pk)
 
 

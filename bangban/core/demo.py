@@ -53,14 +53,22 @@ from bangban.cases.workflow import FINISHED_ITEM_STATES, CaseState, ItemState
 from bangban.catalog.models import Matter, Stage
 from bangban.companies.credit_code import ALPHABET, check_character
 from bangban.companies.models import Company, CompanyContact
-from bangban.deadlines.item_clock import all_policies, extension_allowance
-from bangban.deadlines.jobs import rescan_item, running_items
+from bangban.consultations.demo import play_consultations
+from bangban.deadlines.item_clock import extension_allowance
+from bangban.deadlines.jobs import rescan_items, running_items
 from bangban.deadlines.models import WarningLevel
-from bangban.deadlines.selectors import current_calendars
 from bangban.deadlines.workdays import add_working_days, is_working_day
+from bangban.evaluations.demo import play_evaluations
+from bangban.meetings.demo import play_meetings
 from bangban.notifications.services import in_app_only
+from bangban.policies.demo import play_policies
+from bangban.portal.demo import play_portal
+from bangban.problems.demo import play_problems
+from bangban.projects.demo import play_key_projects
 from bangban.projects.models import InvestmentType, Project
+from bangban.public.demo import play_public
 from bangban.supervision.demo import play_supervision
+from bangban.visits.demo import play_visits
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "binzhou.toml"
 PASSWORD = "bangban-demo-2026"
@@ -338,6 +346,15 @@ class DemoBuilder:
             self._clock_actions()
             play_supervision(self)
             self._warning_lights()
+            play_policies(self)
+            play_public(self)
+            play_problems(self)
+            play_meetings(self)
+            play_portal(self)
+            play_evaluations(self)
+            play_consultations(self)
+            play_visits(self)
+            play_key_projects(self)
             return DemoResult(created=self.created, **self._accounts())
 
     @property
@@ -552,11 +569,8 @@ class DemoBuilder:
         supervised.filter(due_date__lt=self.clock.real_local().date()).update(
             warning_level=WarningLevel.RED, warning_next_check=None)
         today = self.clock.real_local().date()
-        calendars, policies = current_calendars(), all_policies()
-        changed = sum(
-            rescan_item(item, today=today, calendars=calendars, policies=policies)
-            for item in running_items().exclude(pk__in=supervised.values("pk")).order_by("pk")
-        )
+        changed = rescan_items(
+            running_items().exclude(pk__in=supervised.values("pk")).order_by("pk"), today=today)
         self.log(f"Warning lights read on {today}: {changed} changed.")
 
     def chief_for(self, agency):

@@ -9,6 +9,7 @@ import contextlib
 import contextvars
 import logging
 import re
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +75,22 @@ def in_app_only():
         _IN_APP_ONLY.reset(token)
 
 
+def in_app_only_active():
+    """Whether the caller is inside `in_app_only()`: for code that queues messages itself."""
+    return _IN_APP_ONLY.get()
+
+
+class Message(NamedTuple):
+    """One notification to send with `notify_each`: the arguments of `notify`."""
+
+    recipients: list
+    event: str
+    subject: str
+    body: str = ""
+    case: object = None
+    context: dict | None = None
+
+
 def notify(*, recipients, event, subject, body="", case=None, context=None):
     """Sends `event` to each recipient: in the app, by e-mail if they have an address and by
     SMS if they have a mobile number — written in the caller's transaction.
@@ -82,20 +99,40 @@ def notify(*, recipients, event, subject, body="", case=None, context=None):
     from the case, the recipient and `context` (extra placeholder values such as `item` or
     `reason`); without a template the given `subject` and `body` are used.
     """
-    users = sorted({user.pk: user for user in recipients if user is not None}.values(),
-                   key=lambda user: user.pk)
-    if not users:
+    notify_each([Message(recipients, event, subject, body, case, context)])
+
+
+def notify_each(messages):
+    """`notify` for many messages at once (each with its own recipients and text): one query
+    for the templates and one insert per table, whatever the number of messages."""
+    messages = [message for message in messages if any(message.recipients)]
+    if not messages:
         return
-    subject, body = str(subject), str(body)
-    templates = {
-        template.channel: template
-        for template in NotificationTemplate.objects.filter(event=event, is_active=True)
-    }
-    shared = {**case_context(case), "subject": subject, "body": body, **(context or {})}
-    notifications, messages = [], []
+    templates = {}
+    for template in NotificationTemplate.objects.filter(
+            event__in={message.event for message in messages}, is_active=True):
+        templates[template.event, template.channel] = template
+    notifications, outgoing = [], []
+    for message in messages:
+        _write(message, templates, notifications, outgoing)
+    now = timezone.now()
+    for row in outgoing:
+        row.next_attempt_at = now
+    with transaction.atomic():
+        Notification.objects.bulk_create(notifications)
+        OutboxMessage.objects.bulk_create(outgoing)
+
+
+def _write(message, templates, notifications, outgoing):
+    event, case = message.event, message.case
+    users = sorted({user.pk: user for user in message.recipients if user is not None}.values(),
+                   key=lambda user: user.pk)
+    subject, body = str(message.subject), str(message.body)
+    shared = {**case_context(case), "subject": subject, "body": body,
+              **(message.context or {})}
     for user in users:
         values = {**shared, "recipient": user.display_name}
-        in_app_subject, in_app_body = _rendered(templates.get(Channel.IN_APP), values,
+        in_app_subject, in_app_body = _rendered(templates.get((event, Channel.IN_APP)), values,
                                                 subject, body)
         notifications.append(Notification(
             recipient=user, case=case, event=event, subject=in_app_subject[:SUBJECT_MAX],
@@ -104,27 +141,21 @@ def notify(*, recipients, event, subject, body="", case=None, context=None):
         if _IN_APP_ONLY.get():
             continue
         if user.email:
-            mail_subject, mail_body = _rendered(templates.get(Channel.EMAIL), values,
+            mail_subject, mail_body = _rendered(templates.get((event, Channel.EMAIL)), values,
                                                 subject, body)
-            messages.append(OutboxMessage(
+            outgoing.append(OutboxMessage(
                 channel=Channel.EMAIL, event=event, recipient=user, case=case,
                 address=user.email, subject=mail_subject[:SUBJECT_MAX], body=mail_body,
             ))
         mobile = sms_number(user.phone)
         if mobile:
-            template = templates.get(Channel.SMS)
+            template = templates.get((event, Channel.SMS))
             text = (render(template.body, values).strip() if template
                     else "\n".join(part for part in (subject, body) if part))
-            messages.append(OutboxMessage(
+            outgoing.append(OutboxMessage(
                 channel=Channel.SMS, event=event, recipient=user, case=case, address=mobile,
                 subject=subject[:SUBJECT_MAX], body=text,
             ))
-    now = timezone.now()
-    for message in messages:
-        message.next_attempt_at = now
-    with transaction.atomic():
-        Notification.objects.bulk_create(notifications)
-        OutboxMessage.objects.bulk_create(messages)
 
 
 def retry_messages(*, messages, by):

@@ -4,8 +4,7 @@ Each section's list is one page of a selector's rows, so the page costs the same
 queries however long the lists are.
 """
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import roles_of_user
@@ -87,8 +86,10 @@ def _supervisor_section(request, *, with_cases):
     return section
 
 
-@login_required
 def workbench(request):
+    if not request.user.is_authenticated:
+        # The site's front door: anonymous visitors get the public service introduction.
+        return redirect("public:home")
     roles = roles_of_user(request.user)
     context = {"roles": roles}
     if Role.APPLICANT in roles:

@@ -1,6 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangban.accounts.models import Membership, Role, User
 from bangban.core.forms import BootstrapMixin
 from bangban.projects.models import Project
 from bangban.projects.selectors import agencies_for_projects
@@ -71,3 +73,51 @@ class ProjectForm(BootstrapMixin, forms.ModelForm):
         return {
             name: self.cleaned_data[name] for name in self.Meta.fields if name != "company"
         }
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.display_name
+
+
+class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, membership):
+        return f"{membership.department.name} · {membership.user.display_name}"
+
+
+class KeyProjectTeamForm(BootstrapMixin, forms.Form):
+    """A key project's team: the choices hold only the staff of the project's agency and the
+    agencies above it, and the representatives of departments of those agencies and the ones
+    below."""
+
+    specialist = UserChoiceField(label=_("specialist"), queryset=None)
+    chief = UserChoiceField(label=_("chief specialist"), queryset=None)
+    representatives = RepresentativeChoiceField(
+        label=_("department representatives"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("The team's plan and optimal route in brief."))
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        above = [project.agency.path[: i + 1] for i, char in enumerate(project.agency.path)
+                 if char == "/" and i]
+        staff = Membership.objects.filter(agency__path__in=above, user__is_active=True)
+        self.fields["specialist"].queryset = User.objects.filter(
+            pk__in=staff.filter(role__in=[Role.SPECIALIST, Role.CHIEF_SPECIALIST])
+            .values("user_id")).order_by("full_name", "username")
+        self.fields["chief"].queryset = User.objects.filter(
+            pk__in=staff.filter(role=Role.CHIEF_SPECIALIST).values("user_id")
+        ).order_by("full_name", "username")
+        self.fields["representatives"].queryset = (
+            Membership.objects.filter(
+                Q(agency__path__in=above) | Q(agency__path__startswith=project.agency.path),
+                role=Role.DEPARTMENT_REPRESENTATIVE, user__is_active=True,
+            ).select_related("user", "department", "agency")
+            .order_by("agency__path", "department__name", "user__full_name")
+        )
+
+    def service_kwargs(self):
+        return dict(self.cleaned_data)

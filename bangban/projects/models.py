@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +69,62 @@ class Project(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class KeyProjectTeam(TimeStampedModel):
+    """A key project's dedicated team (Hunan 三(二): "one project, one team, one plan, one
+    optimal route"): the specialist who drives it, the chief specialist answerable for it, and
+    the representatives of the departments that approve its items (`members`)."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="key_team",
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("specialist"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chief = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chief specialist"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    set_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set up by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("key project team")
+        verbose_name_plural = _("key project teams")
+
+    def __str__(self):
+        return str(self.project)
+
+
+class KeyProjectTeamMember(models.Model):
+    """A department representative on a key project's team."""
+
+    team = models.ForeignKey(
+        KeyProjectTeam, verbose_name=_("team"), on_delete=models.CASCADE,
+        related_name="members",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("representative"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("key project team member")
+        verbose_name_plural = _("key project team members")
+        ordering = ["department__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user", "department"],
+                                    name="key_team_member_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.department}"

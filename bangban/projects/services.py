@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from bangban.accounts.models import Role
+from bangban.accounts.models import Membership, Role
 from bangban.accounts.permissions import company_ids_of, memberships_of
-from bangban.core.errors import NotAllowed
-from bangban.projects.models import Project
+from bangban.accounts.recipients import ancestor_paths
+from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.notifications.services import notify
+from bangban.projects.models import KeyProjectTeam, KeyProjectTeamMember, Project
 
 PROJECT_FIELDS = frozenset({
     "agency", "name", "code", "category", "investment_type", "is_key_project", "location",
@@ -89,3 +91,67 @@ def update_project(*, project, by, **fields) -> Project:
     for name, value in fields.items():
         setattr(project, name, value)
     return _save(project)
+
+
+# ------------------------------------------------------------------ key-project team
+
+
+def _has_membership_over(user, agency, roles):
+    return Membership.objects.filter(
+        user=user, user__is_active=True, role__in=roles,
+        agency__path__in=ancestor_paths(agency),
+    ).exists()
+
+
+
+
+@transaction.atomic
+def set_up_key_project_team(*, project, by, specialist, chief, representatives=(),
+                            note="") -> KeyProjectTeam:
+    """Sets up (or changes) the dedicated team of a key project (Hunan 三(二)): a specialist,
+    a chief specialist and department representatives (`representatives`: their
+    Memberships). Only a chief specialist of the project's agency or above may do it; everyone
+    on the team is told."""
+    project = (Project.objects.select_for_update(of=("self",)).select_related("agency")
+               .get(pk=project.pk))
+    if not is_staff_of_agency(by, project.agency, roles={Role.CHIEF_SPECIALIST}):
+        raise NotAllowed(_("Only a chief specialist of the project's agency may set up its "
+                           "team."))
+    if not project.is_key_project:
+        raise InvalidTransition(_("Only a key project has a dedicated team; mark the project "
+                                  "as a key project first."))
+    errors = {}
+    if not _has_membership_over(specialist, project.agency,
+                                [Role.SPECIALIST, Role.CHIEF_SPECIALIST]):
+        errors["specialist"] = _("Choose a specialist of the project's agency.")
+    if not _has_membership_over(chief, project.agency, [Role.CHIEF_SPECIALIST]):
+        errors["chief"] = _("Choose a chief specialist of the project's agency.")
+    representatives = list(representatives)
+    for membership in representatives:
+        agency_path = membership.agency.path
+        related = (project.agency.path.startswith(agency_path)
+                   or agency_path.startswith(project.agency.path))
+        if (membership.role != Role.DEPARTMENT_REPRESENTATIVE or not related
+                or not membership.user.is_active):
+            errors["representatives"] = _("Choose representatives of the departments of the "
+                                          "project's agency or of the levels above or below "
+                                          "it.")
+    if errors:
+        raise ValidationError(errors)
+    team = KeyProjectTeam.objects.filter(project=project).first() or KeyProjectTeam(
+        project=project)
+    team.specialist, team.chief, team.set_up_by = specialist, chief, by
+    team.note = (note or "").strip()
+    team.full_clean()
+    team.save()
+    team.members.all().delete()
+    KeyProjectTeamMember.objects.bulk_create(
+        KeyProjectTeamMember(team=team, user=m.user, department=m.department)
+        for m in {(m.user_id, m.department_id): m for m in representatives}.values()
+    )
+    notify(recipients=[specialist, chief, *(m.user for m in representatives)],
+           event="key_project_team",
+           subject=_("You are on the dedicated team of key project %(project)s")
+           % {"project": project.name},
+           body=_("Set up by %(name)s.") % {"name": by.display_name})
+    return team

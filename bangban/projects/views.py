@@ -2,17 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from bangban.accounts.models import Membership, Role
 from bangban.accounts.permissions import company_ids_of, memberships_of
 from bangban.cases.workflow import CaseState
 from bangban.core.forms import add_service_error
 from bangban.companies.models import Company
 from bangban.core.errors import DomainError
+from bangban.core.views import Submission, paginate, submit_to_service
 from bangban.projects import selectors, services
-from bangban.projects.forms import ProjectForm
+from bangban.projects.forms import KeyProjectTeamForm, ProjectForm
 
 PAGE_SIZE = 50
 
@@ -93,6 +96,11 @@ def edit(request, pk):
     return render(request, "projects/form.html", {"form": form, "project": project})
 
 
+def _can_set_up_team(user, project):
+    return project.is_key_project and services.is_staff_of_agency(
+        user, project.agency, roles={Role.CHIEF_SPECIALIST})
+
+
 @login_required
 def detail(request, pk):
     project = selectors.get_project_for(request.user, pk)
@@ -104,4 +112,47 @@ def detail(request, pk):
         "is_contact": is_contact,
         "can_edit": services.can_keep_project(request.user, company=project.company,
                                               agency=project.agency),
+        "key_team": selectors.key_team_of(project) if project.is_key_project else None,
+        "can_set_up_team": _can_set_up_team(request.user, project),
     })
+
+
+@login_required
+def key_team(request, pk):
+    """Sets up or changes a key project's dedicated team (chief specialists only)."""
+    project = selectors.get_project_for(request.user, pk)
+    if not _can_set_up_team(request.user, project):
+        if not project.is_key_project:
+            raise Http404
+        raise PermissionDenied
+    team = selectors.key_team_of(project)
+    initial = {}
+    if team is not None:
+        members = {(m.user_id, m.department_id) for m in team.member_list}
+        memberships = Membership.objects.filter(
+            role=Role.DEPARTMENT_REPRESENTATIVE, user_id__in={user for user, _d in members})
+        initial = {
+            "specialist": team.specialist_id, "chief": team.chief_id, "note": team.note,
+            "representatives": [m.pk for m in memberships
+                                if (m.user_id, m.department_id) in members],
+        }
+    data = request.POST if request.method == "POST" else None
+    form = KeyProjectTeamForm(data, project=project, initial=initial)
+    outcome = submit_to_service(request, form, services.set_up_key_project_team,
+                                project=project, by=request.user)
+    if outcome is not Submission.TO_CORRECT:
+        if outcome is Submission.DONE:
+            messages.success(request, _("The key project's team is set up."))
+        return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/key_team.html", {"form": form, "project": project})
+
+
+@login_required
+def key_ledger(request):
+    """重点项目动态台账 (Hunan 三(二)): every key project with its team, cases, stage and
+    lights."""
+    if not selectors.is_project_staff(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.key_project_ledger(request.user), per_page=20)
+    selectors.with_stages(page.object_list)
+    return render(request, "projects/key_ledger.html", {"page": page})

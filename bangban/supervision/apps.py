@@ -6,3 +6,4 @@ class SupervisionConfig(AppConfig):
     name = "bangban.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+    ledger_labels = "bangban.supervision.workflow.LEDGER_LABELS"

@@ -9,6 +9,7 @@ company never sees its project's notices; they are the government side's busines
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
+from bangban.accounts.agency_tree import nearest_policy
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import agency_paths_for, case_roles, department_ids_for
 from bangban.accounts.system import is_system_user
@@ -35,27 +36,18 @@ def _under(paths, field="agency__path"):
 # ------------------------------------------------------------------------------ policy
 
 
-def _agency_ids_upwards(agency):
-    """The agency's id and its ancestors' ids, nearest first."""
-    path = agency.path or f"/{agency.pk}/"
-    return [int(part) for part in reversed(path.strip("/").split("/")) if part]
 
 
 def policy_for(agency):
     """The supervision policy in force at `agency`: its own, else its nearest ancestor's, else
     an unsaved policy holding the defaults (one query)."""
-    ids = _agency_ids_upwards(agency)
-    policies = {p.agency_id: p for p in SupervisionPolicy.objects.filter(agency_id__in=ids)}
-    for pk in ids:
-        if pk in policies:
-            return policies[pk]
-    return SupervisionPolicy(
+    return nearest_policy(SupervisionPolicy, agency, lambda: SupervisionPolicy(
         agency=agency,
         notice_response_days=default_policy_value("notice_response_days"),
         escalated_response_days=default_policy_value("escalated_response_days"),
         auto_refer=default_policy_value("auto_refer"),
         referral_body=default_policy_value("referral_body"),
-    )
+    ))
 
 
 # ------------------------------------------------------------------------------ roles

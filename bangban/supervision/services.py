@@ -19,8 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangban.accounts.models import Membership, Role
+from bangban.accounts.models import Role
 from bangban.accounts.permissions import case_roles
+from bangban.accounts.recipients import department_representatives, staff_with_role_over
 from bangban.accounts.system import is_system_user
 from bangban.cases.models import Case, CaseItem, LedgerEntry
 from bangban.cases.workflow import CaseState, ItemState
@@ -53,31 +54,14 @@ def _today(today):
     return today or timezone.localdate()
 
 
-def _users_with_role_over(agency, role):
-    """Active users holding `role` at `agency` or an agency above it."""
-    ancestor_paths = [agency.path[: i + 1] for i, char in enumerate(agency.path) if char == "/"]
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            role=role, agency__path__in=ancestor_paths, user__is_active=True
-        ).select_related("user")
-    ]
 
 
-def _department_users(department_id):
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            role=Role.DEPARTMENT_REPRESENTATIVE, department_id=department_id,
-            user__is_active=True,
-        ).select_related("user")
-    ]
 
 
 def _leadership(agency):
     """The agency's leadership: supervisors and chief specialists of it and the levels above."""
-    return (_users_with_role_over(agency, Role.SUPERVISOR)
-            + _users_with_role_over(agency, Role.CHIEF_SPECIALIST))
+    return (staff_with_role_over(agency, Role.SUPERVISOR)
+            + staff_with_role_over(agency, Role.CHIEF_SPECIALIST))
 
 
 def _required_text(value, field, message):
@@ -216,7 +200,7 @@ def issue_notice(*, item, by, today=None):
     notice.save(update_fields=["number"])
     _record(notice, by=by, role=role, action="issue",
             item_due_date=item.due_date.isoformat(), response_due=notice.response_due.isoformat())
-    notify(recipients=[*_department_users(notice.department_id), case.specialist],
+    notify(recipients=[*department_representatives(notice.department_id), case.specialist],
            case=case, event="supervision_notice_issued",
            subject=_subject(notice, _("supervision notice, reply by %(date)s")
                             % {"date": notice.response_due.isoformat()}),
@@ -245,7 +229,7 @@ def reply_to_notice(*, notice, by, reply):
     notice.next_escalation_on = None
     _finish(notice, action, by=by, role=role, reason=notice.reply)
     notify(recipients=[notice.case.specialist,
-                       *_users_with_role_over(notice.agency, Role.CHIEF_SPECIALIST)],
+                       *staff_with_role_over(notice.agency, Role.CHIEF_SPECIALIST)],
            case=notice.case, event="supervision_notice_replied",
            subject=_subject(notice, _("the department replied to the supervision notice")),
            body=notice.reply, context={"notice_number": notice.number})
@@ -264,7 +248,7 @@ def return_reply(*, notice, by, reason, today=None):
     notice.next_escalation_on = _schedule(notice, policy)
     _finish(notice, action, by=by, role=role, reason=reason,
             response_due=notice.response_due.isoformat())
-    notify(recipients=_department_users(notice.department_id), case=notice.case,
+    notify(recipients=department_representatives(notice.department_id), case=notice.case,
            event="supervision_reply_returned",
            subject=_subject(notice, _("your reply was returned, reply again by %(date)s")
                             % {"date": notice.response_due.isoformat()}),
@@ -289,7 +273,7 @@ def escalate_notice(*, notice, by, note="", today=None):
             response_due=notice.response_due.isoformat())
     subject = _subject(notice, _("supervision notice escalated, reply by %(date)s")
                        % {"date": notice.response_due.isoformat()})
-    notify(recipients=[*_leadership(notice.agency), *_department_users(notice.department_id),
+    notify(recipients=[*_leadership(notice.agency), *department_representatives(notice.department_id),
                        notice.case.specialist],
            case=notice.case, event="supervision_notice_escalated", subject=subject, body=note,
            context={"notice_number": notice.number})
@@ -316,8 +300,8 @@ def refer_notice(*, notice, by, referred_to=None, note="", today=None):
     notice.referral_note = note
     notice.next_escalation_on = None
     _finish(notice, action, by=by, role=role, reason=note, referred_to=referred_to)
-    notify(recipients=[*_users_with_role_over(notice.agency, Role.SUPERVISOR),
-                       *_department_users(notice.department_id)],
+    notify(recipients=[*staff_with_role_over(notice.agency, Role.SUPERVISOR),
+                       *department_representatives(notice.department_id)],
            case=notice.case, event="supervision_notice_referred",
            subject=_subject(notice, _("referred to %(body)s")
                             % {"body": notice.get_referred_to_display()}),
@@ -335,7 +319,7 @@ def close_notice(*, notice, by, note):
     notice.closed_by = by
     notice.next_escalation_on = None
     _finish(notice, action, by=by, role=role, reason=notice.closing_note)
-    notify(recipients=[*_department_users(notice.department_id), notice.case.specialist],
+    notify(recipients=[*department_representatives(notice.department_id), notice.case.specialist],
            case=notice.case, event="supervision_notice_closed",
            subject=_subject(notice, _("supervision notice closed")),
            body=notice.closing_note, context={"notice_number": notice.number})

@@ -31,6 +31,13 @@ INSTALLED_APPS = [
     "bangban.documents",
     "bangban.notifications",
     "bangban.supervision",
+    "bangban.problems",
+    "bangban.meetings",
+    "bangban.consultations",
+    "bangban.visits",
+    "bangban.evaluations",
+    "bangban.policies",
+    "bangban.public",
     "bangban.portal",
 ]
 
@@ -79,6 +86,18 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A table in the database, so that every web process on every machine shares one cache: the
+# public progress query's rate limit (django-ratelimit, per client address) counts there. The
+# `public` app's migration creates the table (as `manage.py createcachetable` would).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bangban_cache",
+    }
+}
+# Behind a proxy every visitor would otherwise share the proxy's address, and its limit.
+if env_str("BANGBAN_CLIENT_IP_HEADER"):
+    RATELIMIT_IP_META_KEY = env_str("BANGBAN_CLIENT_IP_HEADER")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -152,6 +171,9 @@ BANGBAN_WORKER_JOBS = [
     "bangban.notifications.jobs.deliver_due_messages",
     "bangban.supervision.jobs.scan_supervision",
     "bangban.deadlines.jobs.scan_warning_levels",
+    "bangban.problems.jobs.escalate_overdue_problems",
+    "bangban.visits.jobs.remind_quarterly_statistics",
+    "bangban.companies.jobs.purge_registration_requests",
 ]
 # Supervision (督办, SPEC §5): defaults for agencies without a SupervisionPolicy of their own
 # (or above them); administrators set an agency's own values in the admin.
@@ -161,9 +183,24 @@ SUPERVISION_DEFAULTS = {
     "auto_refer": True,  # the scan refers by itself; otherwise a chief or supervisor does
     "referral_body": "discipline_inspection",  # or "audit"
 }
+# Problems (意见反馈表, SPEC §6): working days a problem has at each of its four levels, for
+# agencies without a ProblemPolicy of their own (or above them); unanswered past them, the
+# worker escalates it to the next level.
+PROBLEM_DEFAULTS = {
+    "level_1_days": 3,  # the specialist
+    "level_2_days": 5,  # the chief responsible person
+    "level_3_days": 10,  # a joint meeting
+    "level_4_days": 15,  # a special meeting of the leadership
+}
 # Warning lights (SPEC §5): the window for agencies without a WarningPolicy of their own (or
 # above them): yellow with this many days left or this % of the limit used; red when overdue.
 BANGBAN_WARNING_DEFAULTS = {"days_left": 2, "percent_used": 80}
+# 一事一评 (SPEC §7): defaults for agencies without an EvaluationPolicy of their own (or above
+# them); administrators set an agency's own values in the admin.
+EVALUATION_DEFAULTS = {
+    "rating_window_days": 30,  # calendar days after a decision / completion to rate it
+    "rectification_days": 15,  # working days to verify, rectify and answer a bad rating
+}
 BANGBAN_WORKER_SLEEP_SECONDS = env_float("BANGBAN_WORKER_SLEEP_SECONDS")
 if not 0 <= BANGBAN_WORKER_SLEEP_SECONDS <= 3600:
     raise ImproperlyConfigured("BANGBAN_WORKER_SLEEP_SECONDS must be between 0 and 3600")

@@ -1,8 +1,11 @@
 """Display helpers for case pages: masked phone numbers and ledger labels and details."""
 
 import re
+from functools import cache
 
 from django import template
+from django.apps import apps
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +18,6 @@ from bangban.cases.models import (
 )
 from bangban.cases.workflow import CASE_ACTIONS, ITEM_ACTIONS, CaseState, ItemState
 from bangban.deadlines.models import WarningLevel
-from bangban.supervision.workflow import LEDGER_LABELS as SUPERVISION_LEDGER_LABELS
 
 register = template.Library()
 
@@ -27,7 +29,6 @@ OTHER_ROLE_LABELS = {
 # Ledger actions that are not workflow actions.
 OTHER_ACTION_LABELS = {
     "create_application": _("Application created"),
-    "warning_changed": _("Warning light changed"),
 }
 
 
@@ -47,6 +48,18 @@ def phone(value, masked):
     return mask_phone(value) if masked else value
 
 
+@cache
+def _app_ledger_labels():
+    """Labels of the ledger actions other apps write (supervision, problems …): an app names
+    its dict of {action: label} by dotted path in its AppConfig's `ledger_labels`."""
+    labels = {}
+    for config in apps.get_app_configs():
+        path = getattr(config, "ledger_labels", None)
+        if path:
+            labels.update(import_string(path))
+    return labels
+
+
 @register.filter
 def ledger_action(entry):
     action = None
@@ -55,7 +68,7 @@ def ledger_action(entry):
     action = action or CASE_ACTIONS.get(entry.action)
     if action is not None:
         return action.label
-    return OTHER_ACTION_LABELS.get(entry.action) or SUPERVISION_LEDGER_LABELS.get(
+    return OTHER_ACTION_LABELS.get(entry.action) or _app_ledger_labels().get(
         entry.action, entry.action)
 
 
@@ -87,7 +100,6 @@ LEDGER_DETAILS = [
     ("special_procedure", _("special procedure"), SpecialProcedureKind),
     ("extended_days", _("extended by (days)"), None),
     ("item_due_date", _("due date"), None),
-    ("previous_level", _("previous warning light"), WarningLevel),
     ("warning_level", _("warning light"), WarningLevel),
     ("days_used", _("days used"), None),
     ("termination_reason", _("reason for termination"), TerminationReason),

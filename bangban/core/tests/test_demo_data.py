@@ -224,7 +224,7 @@ def _assert_clocks():
     assert open_pauses.filter(cause=PauseCause.SUPPLEMENT).exists()
     assert open_pauses.filter(cause=PauseCause.SPECIAL_PROCEDURE).exists()
     assert CaseItem.objects.filter(extended_days__gt=0).exists()
-    assert LedgerEntry.objects.filter(action="warning_changed").exists()
+    assert Notification.objects.filter(event="warning_digest").exists()
 
 
 def test_demo_data_builds_the_demo_agency_once(client):

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bangban.accounts.models import Role
-from bangban.accounts.system import system_user
 from bangban.cases import services
 from bangban.cases.models import (
     CaseItem,
@@ -23,7 +22,7 @@ from bangban.cases.workflow import CaseState, ItemState
 from bangban.catalog.models import LimitUnit
 from bangban.core.errors import InvalidTransition, NotAllowed
 from bangban.deadlines import jobs
-from bangban.deadlines.item_clock import extension_allowance, policy_for
+from bangban.deadlines.item_clock import clock_columns, extension_allowance, policy_for
 from bangban.deadlines.models import WarningLevel, WarningPolicy
 from bangban.deadlines.selectors import items_overdue
 from bangban.deadlines.services import import_schedule
@@ -58,6 +57,9 @@ def _accepted(item, department, *, on=None):
     item = services.accept_item(item=item, by=department)
     if on is not None:  # move the acceptance into the past, as if it had happened then
         CaseItem.objects.filter(pk=item.pk).update(accepted_at=_at(on))
+        item = _refresh(item)
+        _reading, columns = clock_columns(item, today=on)
+        CaseItem.objects.filter(pk=item.pk).update(**columns)
     return CaseItem.objects.get(pk=item.pk)
 
 
@@ -203,39 +205,34 @@ def _overdue_world(world):
 
 
 def test_the_scan_turns_an_overdue_item_red_once_and_notifies(world):
-    item, _department = _overdue_world(world)
+    item, department = _overdue_world(world)
     assert item.warning_level == WarningLevel.GREEN  # set at acceptance, read "today" then
     CaseItem.objects.filter(pk=item.pk).update(warning_next_check=timezone.localdate())
     assert jobs.scan_warning_levels() == 1
     item = _refresh(item)
     assert item.warning_level == WarningLevel.RED
     assert item.warning_next_check is None
-    entry = LedgerEntry.objects.get(item=item, action="warning_changed")
-    assert entry.actor == system_user()
-    assert entry.details["warning_level"] == WarningLevel.RED
-    recipients = set(Notification.objects.filter(event="warning_red")
-                     .values_list("recipient_id", flat=True))
-    assert item.case.specialist_id in recipients and len(recipients) == 2
+    digests = Notification.objects.filter(event="warning_digest")
+    assert {n.recipient_id for n in digests} == {item.case.specialist_id, department.pk}
+    assert all(n.case_id == item.case_id and item.matter.name in n.body for n in digests)
     # Idempotent: a second run finds nothing due and changes nothing.
     assert jobs.scan_warning_levels() == 0
-    assert LedgerEntry.objects.filter(action="warning_changed").count() == 1
+    assert Notification.objects.filter(event="warning_digest").count() == 2
 
 
-def test_a_concurrent_change_wins_over_the_scan(world, monkeypatch):
+def test_a_concurrent_change_wins_over_a_rescan(world, monkeypatch):
     item, department = _overdue_world(world)
-    CaseItem.objects.filter(pk=item.pk).update(warning_next_check=timezone.localdate())
     original = jobs.item_clock.clock_columns
 
     def meanwhile(item, **kwargs):
         result = original(item, **kwargs)
-        # Another worker (or a service) changes the row after the scan read it.
+        # Another worker (or a service) changes the row after the rescan read it.
         CaseItem.objects.filter(pk=item.pk).update(warning_level=WarningLevel.YELLOW)
         return result
 
     monkeypatch.setattr(jobs.item_clock, "clock_columns", meanwhile)
-    assert jobs.scan_warning_levels() == 0
+    assert jobs.rescan_all() == 0
     assert _refresh(item).warning_level == WarningLevel.YELLOW
-    assert not LedgerEntry.objects.filter(action="warning_changed").exists()
     assert not Notification.objects.filter(event__startswith="warning_").exists()
 
 
@@ -262,13 +259,18 @@ def test_a_yellow_light_from_an_agency_policy(world):
     assert item.warning_level == WarningLevel.YELLOW  # 5 of 5 left: already inside the window
 
 
-def test_the_command_rescans_everything(world, capsys):
-    item, _department = _overdue_world(world)
+def test_the_command_rescans_everything_after_a_change_of_policy(world, capsys):
+    item, department = world
+    item = _accepted(item, department)
+    assert item.warning_level == WarningLevel.GREEN
+    WarningPolicy.objects.create(agency=item.case.agency, days_left=5, percent_used=100)
     call_command("scan_warnings")
-    assert capsys.readouterr().out.strip() == "0"  # not due for a check yet
+    assert capsys.readouterr().out.strip() == "0"  # no next check has come
     call_command("scan_warnings", "--all")
     assert capsys.readouterr().out.strip() == "1"
-    assert _refresh(item).warning_level == WarningLevel.RED
+    item = _refresh(item)
+    assert item.warning_level == WarningLevel.YELLOW
+    assert item.warning_next_check == item.due_date + datetime.timedelta(days=1)
 
 
 # ------------------------------------------------------------------------- the calendar
@@ -304,7 +306,7 @@ def test_cases_show_their_worst_light(world):
 
     item, department = _overdue_world(world)
     CaseItemFactory(case=item.case, state=ItemState.ACCEPTED, warning_level=WarningLevel.YELLOW)
-    jobs.scan_warning_levels(everything=True)
+    jobs.rescan_all()
     case = with_worst_warning(type(item.case).objects.filter(pk=item.case_id)).get()
     assert case.worst_warning == WarningLevel.RED
     assert item.case.state == CaseState.IN_PROGRESS

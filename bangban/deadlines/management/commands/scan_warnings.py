@@ -6,7 +6,7 @@ Without options it handles the items whose next check has come (as the worker do
 
 from django.core.management.base import BaseCommand
 
-from bangban.deadlines.jobs import scan_warning_levels
+from bangban.deadlines.jobs import rescan_all, scan_warning_levels
 
 
 class Command(BaseCommand):
@@ -17,10 +17,5 @@ class Command(BaseCommand):
                             help="Re-read every running clock, not only those due for a check.")
 
     def handle(self, *args, everything=False, **options):
-        changed = scan_warning_levels(everything=everything)
-        while not everything and changed and changed % 200 == 0:
-            more = scan_warning_levels()
-            if not more:
-                break
-            changed += more
+        changed = rescan_all() if everything else scan_warning_levels()
         self.stdout.write(f"{changed}")

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from bangban.problems.models import FeedbackLetter, Problem, ProblemPolicy
+
+
+@admin.register(ProblemPolicy)
+class ProblemPolicyAdmin(admin.ModelAdmin):
+    list_display = ("agency", "level_1_days", "level_2_days", "level_3_days", "level_4_days")
+    list_select_related = ("agency",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Problems and letters change only through their services (the problem pages, the worker)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "case", "department", "level", "state", "due_on")
+    list_filter = ("level", "state")
+    list_select_related = ("case__project", "department")
+    search_fields = ("number", "title", "case__number")
+
+
+@admin.register(FeedbackLetter)
+class FeedbackLetterAdmin(ReadOnlyAdmin):
+    list_display = ("number", "problem", "addressee", "sent_on")
+    list_select_related = ("problem",)
+    search_fields = ("number", "addressee")
