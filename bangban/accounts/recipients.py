@@ -40,3 +40,8 @@ def company_users(company_id):
             company_id=company_id, user__is_active=True
         ).select_related("user")
     ]
+
+
+def case_company_users(case):
+    """The active accounts of the contacts of the case's company."""
+    return company_users(case.project.company_id)

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext, pgettext
 from bangban.accounts.models import Membership, Role
 from bangban.accounts.permissions import case_roles, item_roles
 from bangban.accounts.recipients import (
-    company_users,
+    case_company_users,
     department_representatives,
     staff_with_role_over,
 )
@@ -327,7 +327,7 @@ def submit_application(*, case, by):
            event="application_submitted",
            subject=_case_subject(case, _("New application: %(project)s")
                                  % {"project": case.project.name}))
-    notify(recipients=company_users(case.project.company_id), case=case, event="application_received",
+    notify(recipients=case_company_users(case), case=case, event="application_received",
            subject=_case_subject(case, _("Your application has been received")))
     return case
 
@@ -361,7 +361,7 @@ def accept_application(*, case, by, specialist, company_contact=None, scope=None
     case.leader_instruction = leader_instruction
     case.decided_at = timezone.now()
     _finish_case(case, by, role, action, specialist=specialist.pk, scope=case.scope)
-    notify(recipients=company_users(case.project.company_id), case=case, event="application_accepted",
+    notify(recipients=case_company_users(case), case=case, event="application_accepted",
            subject=_case_subject(case, _("Application accepted; your specialist is %(name)s")
                                  % {"name": specialist.display_name}),
            body=_("Specialist %(name)s, phone %(phone)s, will handle your project.")
@@ -379,7 +379,7 @@ def reject_application(*, case, by, reason):
     )
     case.decided_at = timezone.now()
     _finish_case(case, by, role, action, reason=case.rejection_reason)
-    notify(recipients=company_users(case.project.company_id), case=case, event="application_rejected",
+    notify(recipients=case_company_users(case), case=case, event="application_rejected",
            subject=_case_subject(case, _("Application not accepted")),
            body=case.rejection_reason)
     return case
@@ -621,7 +621,7 @@ def publish_plan(*, case, by):
         raise ValidationError(_("The plan has no items to publish."))
     case.plan_published_at = timezone.now()
     _finish_case(case, by, role, action)
-    notify(recipients=company_users(case.project.company_id), case=case, event="plan_published",
+    notify(recipients=case_company_users(case), case=case, event="plan_published",
            subject=_case_subject(case, _("Your service guide is ready")))
     return case
 
@@ -650,7 +650,7 @@ def reassign_specialist(*, case, by, specialist, reason):
     case.specialist = specialist
     _finish_case(case, by, role, action, reason=reason, previous=previous and previous.pk,
                  specialist=specialist.pk)
-    notify(recipients=company_users(case.project.company_id), case=case, event="specialist_changed",
+    notify(recipients=case_company_users(case), case=case, event="specialist_changed",
            subject=_case_subject(case, _("Your specialist is now %(name)s")
                                  % {"name": specialist.display_name}),
            body=reason)
@@ -675,7 +675,7 @@ def suspend_case(*, case, by, reason, note=""):
         paused.append(item.pk)
     _finish_case(case, by, role, action, reason=note, suspension_reason=reason,
                  paused_items=paused)
-    notify(recipients=company_users(case.project.company_id), case=case, event="case_suspended",
+    notify(recipients=case_company_users(case), case=case, event="case_suspended",
            subject=_case_subject(case, _("Service suspended")),
            body=f"{SuspensionReason(reason).label}\n{note}".strip())
     return case
@@ -693,7 +693,7 @@ def resume_case(*, case, by, note):
         item_clock.refresh_clock(item)
         item.save()
     _finish_case(case, by, role, action, reason=note, resumed_items=resumed)
-    notify(recipients=company_users(case.project.company_id), case=case, event="case_resumed",
+    notify(recipients=case_company_users(case), case=case, event="case_resumed",
            subject=_case_subject(case, _("Service resumed")), body=note)
     return case
 
@@ -715,7 +715,7 @@ def terminate_case(*, case, by, reason, note=""):
         record_ledger(case=case, item=item, by=by, role=role, action="withdraw",
                 from_state=from_state, to_state=item.state, reason=item.withdrawal_reason)
     _finish_case(case, by, role, action, reason=note, termination_reason=reason)
-    notify(recipients=company_users(case.project.company_id), case=case, event="case_terminated",
+    notify(recipients=case_company_users(case), case=case, event="case_terminated",
            subject=_case_subject(case, _("Service terminated")),
            body=f"{TerminationReason(reason).label}\n{note}".strip())
     return case
@@ -752,7 +752,7 @@ def record_handover(*, case, by, method, tracking_number=""):
     case.handover_tracking_number = tracking_number
     case.handed_over_at = timezone.now()
     _finish_case(case, by, role, action, method=method, tracking_number=tracking_number)
-    notify(recipients=company_users(case.project.company_id), case=case, event="results_handed_over",
+    notify(recipients=case_company_users(case), case=case, event="results_handed_over",
            subject=_case_subject(case, _("Your approval results have been handed over")),
            body=tracking_number)
     return case
@@ -814,7 +814,7 @@ def return_to_preparing(*, item, by, reason):
     action, item, role = _begin_item_action(item, by, "return_to_preparing")
     reason = _required_text(reason, "reason", _("Say what is missing or wrong."))
     _finish_item(item, by, role, action, reason=reason)
-    notify(recipients=company_users(item.case.project.company_id), case=item.case, event="materials_returned",
+    notify(recipients=case_company_users(item.case), case=item.case, event="materials_returned",
            subject=_item_subject(item, _("materials need more work")), body=reason)
     return item
 
@@ -830,7 +830,8 @@ def push_item(*, item, by):
         )
     item.pushed_at = timezone.now()
     _finish_item(item, by, role, action, department=item.department_id)
-    notify(recipients=department_representatives(item.department_id), case=item.case, event="item_pushed",
+    notify(recipients=department_representatives(item.department_id), case=item.case,
+           event="item_pushed",
            subject=_item_subject(item, _("pushed to your department")))
     return item
 
@@ -841,7 +842,7 @@ def accept_item(*, item, by):
     item.accepted_at = timezone.now()
     item_clock.refresh_clock(item, running=True)
     _finish_item(item, by, role, action, **_clock_details(item))
-    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
+    notify(recipients=[item.case.specialist, *case_company_users(item.case)], case=item.case,
            event="item_accepted", subject=_item_subject(item, _("accepted by the department")),
            body=_("The time limit runs until %(date)s.") % {"date": item.due_date.isoformat()},
            context={"item": item.matter.name, "due_date": item.due_date.isoformat()})
@@ -861,7 +862,7 @@ def request_supplement(*, item, by, reason, due_date=None):
     item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=reason,
                  due_date=due_date.isoformat() if due_date else None, **_clock_details(item))
-    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
+    notify(recipients=[item.case.specialist, *case_company_users(item.case)], case=item.case,
            event="supplement_requested",
            subject=_item_subject(item, _("the department asks for more material")),
            body=reason)
@@ -909,7 +910,7 @@ def approve_item(*, item, by, result_number, result_file):
     _stop_item_clock(item, note=_("Decided"))
     _finish_item(item, by, role, action, result_number=item.result_number,
                  document=item.result_document.pk, days_used=item.days_used)
-    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
+    notify(recipients=[item.case.specialist, *case_company_users(item.case)], case=item.case,
            event="item_approved",
            subject=_item_subject(item, _("approved, document %(number)s")
                                  % {"number": item.result_number}))
@@ -923,7 +924,7 @@ def refuse_item(*, item, by, reason):
     item.decided_at = timezone.now()
     _stop_item_clock(item, note=_("Decided"))
     _finish_item(item, by, role, action, reason=item.refusal_reason, days_used=item.days_used)
-    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
+    notify(recipients=[item.case.specialist, *case_company_users(item.case)], case=item.case,
            event="item_refused", subject=_item_subject(item, _("refused")),
            body=item.refusal_reason)
     return item
@@ -967,7 +968,7 @@ def start_special_procedure(*, item, by, kind, reason):
     _finish_item(item, by, role, action, reason=reason, special_procedure=kind,
                  **_clock_details(item))
     label = SpecialProcedureKind(kind).label
-    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
+    notify(recipients=[item.case.specialist, *case_company_users(item.case)], case=item.case,
            event="special_procedure_started",
            subject=_item_subject(item, _("special procedure: %(kind)s") % {"kind": label}),
            body=_("The time limit is paused while it runs (行政许可法 §45).\n%(reason)s")
@@ -989,7 +990,7 @@ def end_special_procedure(*, item, by, note):
     item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=note, special_procedure=pause.kind,
                  **_clock_details(item))
-    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
+    notify(recipients=[item.case.specialist, *case_company_users(item.case)], case=item.case,
            event="special_procedure_ended",
            subject=_item_subject(item, _("special procedure finished; the time limit runs "
                                          "until %(date)s") % {"date": item.due_date}),
@@ -1019,7 +1020,7 @@ def extend_item(*, item, by, days, reason):
     item_clock.refresh_clock(item)
     _finish_item(item, by, role, action, reason=reason, extended_days=days,
                  **_clock_details(item))
-    notify(recipients=[item.case.specialist, *company_users(item.case.project.company_id)], case=item.case,
+    notify(recipients=[item.case.specialist, *case_company_users(item.case)], case=item.case,
            event="item_extended",
            subject=_item_subject(item, _("time limit extended by %(days)d days to %(date)s")
                                  % {"days": days, "date": item.due_date}),

@@ -139,7 +139,8 @@ def _open_rectification(evaluation, *, by, role):
     rectification.save()
     _record(rectification, by=by, role=role, action="open",
             due_date=rectification.due_date.isoformat())
-    notify(recipients=[*staff_with_role_over(case.agency, Role.CHIEF_SPECIALIST), case.specialist], case=case,
+    notify(recipients=[*staff_with_role_over(case.agency, Role.CHIEF_SPECIALIST),
+                       case.specialist], case=case,
            event="evaluation_bad_rating",
            subject=_("Bad rating “%(rating)s” on %(subject)s: verify and answer by %(date)s")
            % {"rating": evaluation.get_rating_display(), "subject": _subject_name(evaluation),
@@ -195,7 +196,8 @@ def _finish(rectification, action, *, by, role, reason, subject, **details):
     _record(rectification, by=by, role=role, action=action.name, reason=reason, **details)
     evaluation = rectification.evaluation
     case = evaluation.case
-    recipients = [user for user in [*staff_with_role_over(case.agency, Role.CHIEF_SPECIALIST), case.specialist]
+    chiefs = staff_with_role_over(case.agency, Role.CHIEF_SPECIALIST)
+    recipients = [user for user in [*chiefs, case.specialist]
                   if user is not None and user.pk != by.pk]
     notify(recipients=recipients, case=case, event=f"evaluation_rectification_{action.name}",
            subject=f"[{rectification.number}] {_subject_name(evaluation)}: {subject}",

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import case_roles
 from bangban.accounts.recipients import (
-    company_users,
+    case_company_users,
     department_representatives,
     staff_with_role_over,
 )
@@ -281,7 +281,7 @@ def relay_answer(*, problem, by, answer):
     problem.relayed_by = by
     problem.state = action.target_state
     _finish(problem, action, by=by, role=role, reason=problem.relayed_answer)
-    notify(recipients=company_users(problem.case.project.company_id), case=problem.case,
+    notify(recipients=case_company_users(problem.case), case=problem.case,
            event="problem_answer_relayed",
            subject=_subject(problem, _("your problem has been answered")),
            body=problem.relayed_answer, context={"problem_number": problem.number})
@@ -314,7 +314,7 @@ def escalate_problem(*, problem, by, reason="", today=None):
         raise InvalidTransition(_("Already done: the problem has reached this level.")) from None
     _finish(problem, action, by=by, role=role, reason=reason, from_level=int(from_level),
             due_on=problem.due_on.isoformat())
-    notify(recipients=[*_level_people(problem, problem.level), *company_users(problem.case.project.company_id)],
+    notify(recipients=[*_level_people(problem, problem.level), *case_company_users(problem.case)],
            case=problem.case, event="problem_escalated",
            subject=_subject(problem, _("escalated to %(level)s, due by %(date)s")
                             % {"level": problem.get_level_display(),
@@ -355,7 +355,7 @@ def send_feedback_letter(*, problem, by, addressee, content, sent_on=None):
     problem.next_escalation_on = _schedule(problem)
     _finish(problem, action, by=by, role=role, reason=content, letter=letter.number,
             addressee=addressee)
-    notify(recipients=company_users(problem.case.project.company_id), case=problem.case,
+    notify(recipients=case_company_users(problem.case), case=problem.case,
            event="problem_feedback_letter",
            subject=_subject(problem, _("passed on to %(body)s") % {"body": addressee}),
            body=_("Your request is outside the assistance service's scope and was passed on to "
@@ -413,7 +413,7 @@ def close_problem(*, problem, by, reason):
     problem.next_escalation_on = None
     _finish(problem, action, by=by, role=role, reason=problem.closing_reason)
     notify(recipients=[problem.case.specialist, *department_representatives(problem.department_id),
-                       *company_users(problem.case.project.company_id)],
+                       *case_company_users(problem.case)],
            case=problem.case, event="problem_closed",
            subject=_subject(problem, _("problem closed")),
            body=problem.closing_reason, context={"problem_number": problem.number})

@@ -273,7 +273,8 @@ def escalate_notice(*, notice, by, note="", today=None):
             response_due=notice.response_due.isoformat())
     subject = _subject(notice, _("supervision notice escalated, reply by %(date)s")
                        % {"date": notice.response_due.isoformat()})
-    notify(recipients=[*_leadership(notice.agency), *department_representatives(notice.department_id),
+    notify(recipients=[*_leadership(notice.agency),
+                       *department_representatives(notice.department_id),
                        notice.case.specialist],
            case=notice.case, event="supervision_notice_escalated", subject=subject, body=note,
            context={"notice_number": notice.number})

@@ -36,7 +36,7 @@ def form_data(**overrides):
 
 def last_code():
     message = OutboxMessage.objects.order_by("-pk").first()
-    return re.search(r"\b\d{6}\b", message.body).group(0)
+    return re.search(r"(?<!\d)\d{6}(?!\d)", message.body).group(0)
 
 
 def verify_url(registration):

@@ -56,7 +56,8 @@ def test_a_photo_that_is_not_an_image_is_refused_and_nothing_is_saved(client):
     user = MembershipFactory(role=Role.SPECIALIST).user
     client.force_login(user)
     fake = SimpleUploadedFile("photo.png", b"MZ\x90\x00 not an image", content_type="image/png")
-    response = client.post(reverse("public:edit_card"), _fields(photo=fake))
+    response = client.post(reverse("public:edit_card"), _fields(photo=fake),
+                           headers={"accept-language": "en"})
     assert response.status_code == 200
     assert response.context["form"].errors["photo"] == [
         "The photo must be a JPEG, PNG or WebP image."]
