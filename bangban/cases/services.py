@@ -52,6 +52,7 @@ from bangban.cases.workflow import (
 from bangban.catalog.models import DefaultItem, LimitUnit
 from bangban.companies.models import CompanyContact
 from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.core.validation import required_text
 from bangban.deadlines import item_clock
 from bangban.deadlines.models import WarningLevel
 from bangban.deadlines.workdays import add_working_days, next_working_day
@@ -172,19 +173,6 @@ def _finish_item(item, by, role, action, *, reason="", **details):
     record_ledger(case=item.case, item=item, by=by, role=role, action=action.name,
             from_state=from_state, to_state=item.state, reason=reason, **details)
     return item
-
-
-def _required_text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
-
-
-
-
-
-
 
 
 def _case_subject(case, text):
@@ -374,7 +362,7 @@ def accept_application(*, case, by, specialist, company_contact=None, scope=None
 @transaction.atomic
 def reject_application(*, case, by, reason):
     action, case, role = _begin_case_action(case, by, "reject")
-    case.rejection_reason = _required_text(
+    case.rejection_reason = required_text(
         reason, "reason", _("Please state why the application is rejected.")
     )
     case.decided_at = timezone.now()
@@ -632,7 +620,7 @@ def publish_plan(*, case, by):
 @transaction.atomic
 def log_contact(*, case, by, note, item=None):
     action, case, role = _begin_case_action(case, by, "log_contact")
-    note = _required_text(note, "note", _("Write down what was discussed."))
+    note = required_text(note, "note", _("Write down what was discussed."))
     if item is not None and item.case_id != case.pk:
         raise ValidationError({"item": _("The item belongs to another case.")})
     return record_ledger(case=case, item=item, by=by, role=role, action=action.name,
@@ -642,7 +630,7 @@ def log_contact(*, case, by, note, item=None):
 @transaction.atomic
 def reassign_specialist(*, case, by, specialist, reason):
     action, case, role = _begin_case_action(case, by, "reassign_specialist")
-    reason = _required_text(reason, "reason", _("Please state why the specialist changes."))
+    reason = required_text(reason, "reason", _("Please state why the specialist changes."))
     if specialist.pk == case.specialist_id:
         raise ValidationError({"specialist": _("This is already the case's specialist.")})
     _check_specialist(case, specialist)
@@ -684,7 +672,7 @@ def suspend_case(*, case, by, reason, note=""):
 @transaction.atomic
 def resume_case(*, case, by, note):
     action, case, role = _begin_case_action(case, by, "resume")
-    note = _required_text(note, "note", _("Record how the cause of the suspension was removed."))
+    note = required_text(note, "note", _("Record how the cause of the suspension was removed."))
     case.suspension_reason = ""
     resumed = []
     for item in _running_clocks(case):
@@ -704,7 +692,7 @@ def terminate_case(*, case, by, reason, note=""):
     if reason not in TerminationReason.values:
         raise ValidationError({"reason": _("Choose one of the reasons for termination.")})
     if reason == TerminationReason.OTHER:
-        note = _required_text(note, "note", _("Describe the reason for termination."))
+        note = required_text(note, "note", _("Describe the reason for termination."))
     case.termination_reason = reason
     for item in case.items.exclude(state__in=FINISHED_ITEM_STATES).select_for_update():
         from_state = item.state
@@ -812,7 +800,7 @@ def pass_review(*, item, by, note=""):
 @transaction.atomic
 def return_to_preparing(*, item, by, reason):
     action, item, role = _begin_item_action(item, by, "return_to_preparing")
-    reason = _required_text(reason, "reason", _("Say what is missing or wrong."))
+    reason = required_text(reason, "reason", _("Say what is missing or wrong."))
     _finish_item(item, by, role, action, reason=reason)
     notify(recipients=case_company_users(item.case), case=item.case, event="materials_returned",
            subject=_item_subject(item, _("materials need more work")), body=reason)
@@ -852,7 +840,7 @@ def accept_item(*, item, by):
 @transaction.atomic
 def request_supplement(*, item, by, reason, due_date=None):
     action, item, role = _begin_item_action(item, by, "request_supplement")
-    reason = _required_text(reason, "reason", _("Say which material is missing."))
+    reason = required_text(reason, "reason", _("Say which material is missing."))
     if due_date is not None and due_date < timezone.localdate():
         raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     request = SupplementRequest.objects.create(item=item, reason=reason, due_date=due_date,
@@ -899,7 +887,7 @@ def supply_supplement(*, item, by, answer="", files=()):
 @transaction.atomic
 def approve_item(*, item, by, result_number, result_file):
     action, item, role = _begin_item_action(item, by, "approve")
-    item.result_number = _required_text(
+    item.result_number = required_text(
         result_number, "result_number", _("Enter the number of the approval document.")
     )
     if result_file is None:
@@ -920,7 +908,7 @@ def approve_item(*, item, by, result_number, result_file):
 @transaction.atomic
 def refuse_item(*, item, by, reason):
     action, item, role = _begin_item_action(item, by, "refuse")
-    item.refusal_reason = _required_text(reason, "reason", _("Please state the legal reason."))
+    item.refusal_reason = required_text(reason, "reason", _("Please state the legal reason."))
     item.decided_at = timezone.now()
     _stop_item_clock(item, note=_("Decided"))
     _finish_item(item, by, role, action, reason=item.refusal_reason, days_used=item.days_used)
@@ -933,7 +921,7 @@ def refuse_item(*, item, by, reason):
 @transaction.atomic
 def withdraw_item(*, item, by, reason):
     action, item, role = _begin_item_action(item, by, "withdraw")
-    item.withdrawal_reason = _required_text(reason, "reason", _("Please state why."))
+    item.withdrawal_reason = required_text(reason, "reason", _("Please state why."))
     notify_department = item.state in {ItemState.PUSHED, ItemState.ACCEPTED,
                                        ItemState.SUPPLEMENT_REQUESTED}
     _stop_item_clock(item, note=item.withdrawal_reason)
@@ -961,7 +949,7 @@ def start_special_procedure(*, item, by, kind, reason):
         raise InvalidTransition(_("Already done: a special procedure is already running."))
     if kind not in SpecialProcedureKind.values:
         raise ValidationError({"kind": _("Choose the special procedure.")})
-    reason = _required_text(reason, "reason", _("Say why the special procedure is needed."))
+    reason = required_text(reason, "reason", _("Say why the special procedure is needed."))
     _open_pause(item, cause=PauseCause.SPECIAL_PROCEDURE,
                 attributed_to=PauseAttribution.DEPARTMENT, kind=kind, note=reason)
     item_clock.refresh_clock(item)
@@ -983,7 +971,7 @@ def end_special_procedure(*, item, by, note):
     pause = _special_procedure(item)
     if pause is None:
         raise InvalidTransition(_("No special procedure is running."))
-    note = _required_text(note, "note", _("Record the outcome of the special procedure."))
+    note = required_text(note, "note", _("Record the outcome of the special procedure."))
     pause.ended_at = timezone.now()
     pause.end_note = note
     pause.save(update_fields=["ended_at", "end_note", "updated_at"])
@@ -1005,7 +993,7 @@ def extend_item(*, item, by, days, reason):
     if item.extended_days:
         raise InvalidTransition(_("Already done: the time limit has already been extended "
                                   "once."))
-    reason = _required_text(reason, "reason", _("State the reason for the extension."))
+    reason = required_text(reason, "reason", _("State the reason for the extension."))
     allowed = item_clock.extension_allowance(item)
     if not days or days < 1:
         raise ValidationError({"days": _("Extend by at least one day.")})

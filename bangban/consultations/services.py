@@ -31,18 +31,12 @@ from bangban.consultations.workflow import (
     ConsultationState,
 )
 from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.core.validation import required_text
 from bangban.notifications.services import notify
 from bangban.projects.services import is_staff_of_agency
 
 # The role the case's ledger names for the staff member who prepared a draft.
 LEDGER_ROLE_PRECEDENCE = [Role.CHIEF_SPECIALIST, Role.SPECIALIST]
-
-
-def _required_text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _lock(consultation):
@@ -122,7 +116,7 @@ def record_consultation(*, by, agency, channel, asker_name, question, asker_comp
 @transaction.atomic
 def answer_consultation(*, consultation, by, answer) -> Consultation:
     consultation, _roles = _begin(consultation, by, "answer")
-    consultation.answer = _required_text(answer, "answer", _("Write down the answer given."))
+    consultation.answer = required_text(answer, "answer", _("Write down the answer given."))
     consultation.answered_by = by
     consultation.answered_at = timezone.now()
     consultation.state = ConsultationState.ANSWERED

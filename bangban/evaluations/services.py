@@ -19,6 +19,7 @@ from bangban.cases.models import Case, CaseItem
 from bangban.cases.services import record_ledger
 from bangban.companies.models import CompanyContact
 from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.core.validation import required_text
 from bangban.deadlines.workdays import add_working_days
 from bangban.evaluations.models import Evaluation, Rectification
 from bangban.evaluations.selectors import (
@@ -37,15 +38,6 @@ from bangban.notifications.services import notify
 
 # Who may enter a rating at the window on the company's behalf.
 WINDOW_ROLES = frozenset({Role.SPECIALIST, Role.CHIEF_SPECIALIST})
-
-
-
-
-def _required_text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _subject_name(evaluation):
@@ -213,8 +205,8 @@ def verify_rectification(*, rectification, by, founded, finding):
     if founded not in (True, False):
         raise ValidationError({"founded": _("Say whether the complaint was founded.")})
     rectification.founded = founded
-    rectification.finding = _required_text(finding, "finding",
-                                           _("Write down what the verification found."))
+    rectification.finding = required_text(finding, "finding",
+                                          _("Write down what the verification found."))
     rectification.verified_at = timezone.now()
     rectification.verified_by = by
     return _finish(rectification, action, by=by, role=role, reason=rectification.finding,
@@ -226,8 +218,8 @@ def verify_rectification(*, rectification, by, founded, finding):
 def rectify(*, rectification, by, measures):
     """整改: the measures taken on a founded complaint."""
     action, rectification, role = _begin(rectification, by, "rectify")
-    rectification.measures = _required_text(measures, "measures",
-                                            _("Describe the rectification measures."))
+    rectification.measures = required_text(measures, "measures",
+                                           _("Describe the rectification measures."))
     rectification.rectified_at = timezone.now()
     rectification.rectified_by = by
     return _finish(rectification, action, by=by, role=role, reason=rectification.measures,
@@ -238,8 +230,8 @@ def rectify(*, rectification, by, measures):
 def record_return_visit(*, rectification, by, feedback):
     """回访: the company was told the outcome; its feedback is recorded."""
     action, rectification, role = _begin(rectification, by, "return_visit")
-    rectification.feedback = _required_text(feedback, "feedback",
-                                            _("Write down the company's feedback."))
+    rectification.feedback = required_text(feedback, "feedback",
+                                           _("Write down the company's feedback."))
     rectification.visited_at = timezone.now()
     rectification.visited_by = by
     on_time = timezone.localdate() <= rectification.due_date

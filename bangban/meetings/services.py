@@ -18,6 +18,7 @@ from bangban.accounts.recipients import company_users
 from bangban.cases.services import record_ledger
 from bangban.companies.models import CompanyContact
 from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.core.validation import required_text
 from bangban.deadlines.workdays import add_working_days
 from bangban.meetings.models import Meeting, MeetingAction, MeetingAttendee, MeetingEntry
 from bangban.meetings.selectors import meeting_roles
@@ -42,13 +43,6 @@ MAX_DECISION_DAYS = 120
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _required_text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _lock(meeting):
@@ -261,9 +255,9 @@ def convene_meeting(*, by, title, kind, starts_at, ends_at, agenda, agency=None,
     meeting = Meeting(
         agency=agency, case=case, project=project,
         new_project_name="" if project else (new_project_name or "").strip(),
-        title=_required_text(title, "title", _("Give the meeting a title.")), kind=kind,
+        title=required_text(title, "title", _("Give the meeting a title.")), kind=kind,
         starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link,
-        agenda=_required_text(agenda, "agenda", _("Write the agenda.")), convened_by=by,
+        agenda=required_text(agenda, "agenda", _("Write the agenda.")), convened_by=by,
     )
     meeting.full_clean()
     rows = _attendees(meeting, representatives, experts, external_experts, company_contacts)
@@ -290,7 +284,7 @@ def convene_meeting(*, by, title, kind, starts_at, ends_at, agenda, agency=None,
 def reschedule_meeting(*, meeting, by, starts_at, ends_at, reason, place="", video_link=""):
     """Moves the meeting: its calendar revision goes up and every invitee replies again."""
     action, meeting = _begin(meeting, by, "reschedule")
-    reason = _required_text(reason, "reason", _("Say why the meeting is moved."))
+    reason = required_text(reason, "reason", _("Say why the meeting is moved."))
     _check_times(starts_at, ends_at)
     place, video_link = _check_where(place, video_link)
     if (starts_at, ends_at, place, video_link) == (meeting.starts_at, meeting.ends_at,
@@ -315,7 +309,7 @@ def reschedule_meeting(*, meeting, by, starts_at, ends_at, reason, place="", vid
 @transaction.atomic
 def cancel_meeting(*, meeting, by, reason):
     action, meeting = _begin(meeting, by, "cancel")
-    reason = _required_text(reason, "reason", _("Say why the meeting is cancelled."))
+    reason = required_text(reason, "reason", _("Say why the meeting is cancelled."))
     from_state = meeting.state
     meeting.state = action.target
     meeting.sequence += 1
@@ -358,7 +352,7 @@ def record_minutes(*, meeting, by, minutes):
     action, meeting = _begin(meeting, by, "record_minutes")
     if meeting.starts_at > timezone.now():
         raise InvalidTransition(_("The meeting has not started yet."))
-    meeting.minutes = _required_text(minutes, "minutes", _("Write the minutes."))
+    meeting.minutes = required_text(minutes, "minutes", _("Write the minutes."))
     from_state = meeting.state
     meeting.state = action.target
     meeting.minutes_recorded_at = timezone.now()
@@ -386,7 +380,7 @@ def add_decision(*, meeting, by, text, owner, working_days):
     """A decision of the minutes, with its owner and a due date `working_days` after the
     meeting (on the agency's working calendar)."""
     action, meeting = _begin(meeting, by, "add_decision")
-    text = _required_text(text, "text", _("Write the decision."))
+    text = required_text(text, "text", _("Write the decision."))
     if owner is None or owner.pk not in _possible_owners(meeting) or not owner.is_active:
         raise ValidationError({"owner": _(
             "The owner must be an invited person with an account, the convener or the case's "
@@ -498,7 +492,7 @@ def correct_minutes(*, meeting, by, correction):
     """Published minutes stay as they were; a correction is recorded next to them and sent
     to everyone who received them."""
     action, meeting = _begin(meeting, by, "correct_minutes")
-    correction = _required_text(correction, "correction", _("Write the correction."))
+    correction = required_text(correction, "correction", _("Write the correction."))
     _record(meeting, by=by, action=action.name, note=correction, from_state=meeting.state)
     notify(recipients=[*_invited_users(meeting), *_company_users(meeting),
                        meeting.case.specialist if meeting.case_id else None],
@@ -523,7 +517,7 @@ def complete_action(*, action, by, note):
         raise InvalidTransition(_("Already done: the decision is already marked done."))
     if meeting.state != MeetingState.PUBLISHED:
         raise InvalidTransition(_("The minutes are not published yet."))
-    decision.done_note = _required_text(note, "note", _("Say what was done."))
+    decision.done_note = required_text(note, "note", _("Say what was done."))
     decision.state = COMPLETE_ACTION.target
     decision.done_at = timezone.now()
     decision.full_clean()

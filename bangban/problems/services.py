@@ -30,6 +30,7 @@ from bangban.cases.models import Case, CaseItem
 from bangban.cases.services import record_ledger
 from bangban.cases.workflow import CLOSED_CASE_STATES, CaseState
 from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.core.validation import required_text
 from bangban.deadlines.workdays import add_working_days
 from bangban.documents.models import DocumentKind
 from bangban.documents.services import store_document
@@ -64,12 +65,6 @@ def _today(today):
     return today or timezone.localdate()
 
 
-
-
-
-
-
-
 def _level_people(problem, level):
     """Who is responsible at `level` (Hunan 三(二)3(3)): the specialist and the department; from
     level 2 the chiefs; from level 4 the leadership (supervisors) too."""
@@ -81,15 +76,8 @@ def _level_people(problem, level):
     return people
 
 
-def _required_text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
-
-
 def _one_line(value, field, message, limit):
-    value = _required_text(value, field, message)
+    value = required_text(value, field, message)
     if len(value) > limit:
         raise ValidationError({field: _("At most %(limit)d characters.") % {"limit": limit}})
     return value
@@ -216,11 +204,11 @@ def raise_problem(*, case, by, title, description, requested_outcome, item=None,
         number=f"WT-{uuid.uuid4().hex[:20]}", agency=case.agency, case=case, item=item,
         department=department,
         title=_one_line(title, "title", _("Give the problem a short title."), TITLE_MAX),
-        description=_required_text(description, "description",
-                                   _("Describe the problem: what happened and where it is "
-                                     "stuck.")),
-        requested_outcome=_required_text(requested_outcome, "requested_outcome",
-                                         _("Say what the company wants done.")),
+        description=required_text(description, "description",
+                                  _("Describe the problem: what happened and where it is "
+                                    "stuck.")),
+        requested_outcome=required_text(requested_outcome, "requested_outcome",
+                                        _("Say what the company wants done.")),
         raised_by=by, raised_as=role, raised_at=timezone.now(),
         state=ProblemState.OPEN, level=ProblemLevel.SPECIALIST,
     )
@@ -256,8 +244,8 @@ def answer_problem(*, problem, by, answer):
     """The department's answer (or the one the chief wrote down for it). It reaches the company
     only when the specialist passes it on (`relay_answer`)."""
     action, problem, role = _begin(problem, by, "answer", None)
-    problem.answer = _required_text(answer, "answer",
-                                    _("Write the answer: what will be done, and by when."))
+    problem.answer = required_text(answer, "answer",
+                                   _("Write the answer: what will be done, and by when."))
     problem.answered_at = timezone.now()
     problem.answered_by = by
     problem.state = action.target_state
@@ -275,8 +263,8 @@ def relay_answer(*, problem, by, answer):
     """由首席服务专员统一回复项目单位 (Qujiang 第十九条): the specialist passes the answer on to
     the company, in their own words if need be."""
     action, problem, role = _begin(problem, by, "relay", None)
-    problem.relayed_answer = _required_text(answer, "answer",
-                                            _("Write the answer the company will read."))
+    problem.relayed_answer = required_text(answer, "answer",
+                                           _("Write the answer the company will read."))
     problem.relayed_at = timezone.now()
     problem.relayed_by = by
     problem.state = action.target_state
@@ -332,7 +320,7 @@ def send_feedback_letter(*, problem, by, addressee, content, sent_on=None):
     action, problem, role = _begin(problem, by, "feedback_letter", None)
     addressee = _one_line(addressee, "addressee", _("Name the body the letter is sent to."),
                           ADDRESSEE_MAX)
-    content = _required_text(content, "content", _("Write the letter."))
+    content = required_text(content, "content", _("Write the letter."))
     sent_on = sent_on or timezone.localdate()
     if sent_on > timezone.localdate():
         raise ValidationError({"sent_on": _("The letter cannot be sent in the future.")})
@@ -387,7 +375,7 @@ def reopen_problem(*, problem, by, reason, today=None):
     """The company says the answer does not resolve the problem: it waits for an answer again
     at the same level, with the level's due date; the worker escalates it once that is past."""
     action, problem, role = _begin(problem, by, "reopen", today)
-    reason = _required_text(reason, "reason", _("Say what is still not resolved."))
+    reason = required_text(reason, "reason", _("Say what is still not resolved."))
     problem.state = action.target_state
     problem.next_escalation_on = _schedule(problem)
     _finish(problem, action, by=by, role=role, reason=reason)
@@ -403,9 +391,9 @@ def close_problem(*, problem, by, reason):
     """The chief closes the problem without the company's confirmation, with the reason (the
     company cannot be reached, it withdrew the request, …)."""
     action, problem, role = _begin(problem, by, "close", None)
-    problem.closing_reason = _required_text(reason, "reason",
-                                            _("Give the reason for closing without the "
-                                              "company's confirmation."))
+    problem.closing_reason = required_text(reason, "reason",
+                                           _("Give the reason for closing without the "
+                                             "company's confirmation."))
     problem.state = action.target_state
     problem.closure = Closure.WITH_REASON
     problem.closed_at = timezone.now()

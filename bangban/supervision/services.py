@@ -26,6 +26,7 @@ from bangban.accounts.system import is_system_user
 from bangban.cases.models import Case, CaseItem, LedgerEntry
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.core.errors import InvalidTransition, NotAllowed
+from bangban.core.validation import required_text
 from bangban.deadlines.workdays import add_working_days
 from bangban.notifications.services import notify
 from bangban.supervision.models import SupervisionNotice
@@ -54,21 +55,10 @@ def _today(today):
     return today or timezone.localdate()
 
 
-
-
-
-
 def _leadership(agency):
     """The agency's leadership: supervisors and chief specialists of it and the levels above."""
     return (staff_with_role_over(agency, Role.SUPERVISOR)
             + staff_with_role_over(agency, Role.CHIEF_SPECIALIST))
-
-
-def _required_text(value, field, message):
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _record(notice, *, by, role, action, reason="", **details):
@@ -220,9 +210,9 @@ def reply_to_notice(*, notice, by, reply):
     """The department's answer: why the item is late and when it will be decided. Stops
     the escalation."""
     action, notice, role = _begin(notice, by, "reply", None)
-    notice.reply = _required_text(reply, "reply",
-                                  _("Write the reply: why the item is late and when it will "
-                                    "be decided."))
+    notice.reply = required_text(reply, "reply",
+                                 _("Write the reply: why the item is late and when it will "
+                                   "be decided."))
     notice.replied_at = timezone.now()
     notice.replied_by = by
     notice.state = action.target_state
@@ -241,7 +231,7 @@ def return_reply(*, notice, by, reason, today=None):
     """The reply does not settle the matter: the notice is open again, with a new deadline at
     its level."""
     action, notice, role = _begin(notice, by, "return_reply", today)
-    reason = _required_text(reason, "reason", _("Say what the reply leaves unanswered."))
+    reason = required_text(reason, "reason", _("Say what the reply leaves unanswered."))
     policy = policy_for(notice.agency)
     notice.state = action.target_state
     notice.response_due = _response_due(notice, _today(today), policy)
@@ -314,7 +304,7 @@ def refer_notice(*, notice, by, referred_to=None, note="", today=None):
 def close_notice(*, notice, by, note):
     """The matter is settled (item decided, reply accepted, referral concluded)."""
     action, notice, role = _begin(notice, by, "close", None)
-    notice.closing_note = _required_text(note, "note", _("Say how the matter was settled."))
+    notice.closing_note = required_text(note, "note", _("Say how the matter was settled."))
     notice.state = action.target_state
     notice.closed_at = timezone.now()
     notice.closed_by = by
