@@ -96,6 +96,32 @@ def admin_sql(*statements):
     use_database(current)
 
 
+def outside_transaction_sql(statement):
+    """Runs a statement that cannot run in a transaction (VACUUM) on the database in use."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    connection.connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+def seeded_row(database, query):
+    """The one row `query` answers in a seed database, or None while that database or the
+    project's tables do not exist yet."""
+    from django.db import connection
+
+    if not database_exists(database):
+        return None
+    use_database(database)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('cases_caseitem') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute(query)
+        return cursor.fetchone()
+
+
 def database_exists(name):
     from django.db import connection
 
@@ -270,25 +296,13 @@ def seed(args, log):
         (count,) = cursor.fetchone()
     if count != args.items:
         raise SystemExit(f"seeded {count} items, expected {args.items}")
-    connection.ensure_connection()
-    connection.connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    outside_transaction_sql("VACUUM ANALYZE")
     log(f"seeded in {time.perf_counter() - started:.0f} s")
 
 
 def seeded_items(args):
-    from django.db import connection
-
-    if not database_exists(args.database):
-        return 0
-    use_database(args.database)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('cases_caseitem') IS NOT NULL")
-        if not cursor.fetchone()[0]:
-            return 0
-        cursor.execute("SELECT count(*) FROM cases_caseitem")
-        return cursor.fetchone()[0]
+    row = seeded_row(args.database, "SELECT count(*) FROM cases_caseitem")
+    return row[0] if row else 0
 
 
 # ------------------------------------------------------------------------------ the runs

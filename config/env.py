@@ -31,6 +31,22 @@ VARIABLES = {
                  "limits; empty means the connection's address.", ""),
         Variable("BANGBAN_MEDIA_ROOT", "Directory for uploaded files.", ""),
         Variable("BANGBAN_UPLOAD_MAX_MB", "Largest accepted upload, in megabytes.", "20"),
+        Variable("BANGBAN_STORAGE",
+                 "Where the case archive keeps files: filesystem (BANGBAN_MEDIA_ROOT) or s3 "
+                 "(S3-compatible object storage, BANGBAN_S3_*).", "filesystem"),
+        Variable("BANGBAN_S3_BUCKET", "Bucket of the archive (required with s3).", ""),
+        Variable("BANGBAN_S3_ENDPOINT_URL",
+                 "Endpoint of an S3-compatible service, e.g. https://oss-cn-hangzhou.aliyuncs.com "
+                 "or http://minio.internal:9000; empty means Amazon S3.", ""),
+        Variable("BANGBAN_S3_ACCESS_KEY_ID",
+                 "Access key ID; empty means the usual AWS sources (instance role, ~/.aws).", ""),
+        Variable("BANGBAN_S3_SECRET_ACCESS_KEY", "Secret access key belonging to the key ID.", ""),
+        Variable("BANGBAN_S3_REGION", "Region name of the bucket; empty for the service default.",
+                 ""),
+        Variable("BANGBAN_S3_ADDRESSING_STYLE",
+                 "auto, path (bucket in the URL path, as MinIO needs) or virtual (bucket in the "
+                 "host name, as Aliyun OSS needs).", "auto"),
+        Variable("BANGBAN_S3_PREFIX", "Folder inside the bucket for the archive's files.", ""),
         Variable("BANGBAN_LANGUAGE", "Default interface language.", "zh-hans"),
         Variable("BANGBAN_TIME_ZONE", "Time zone of the agency.", "Asia/Shanghai"),
         Variable("BANGBAN_EMAIL_BACKEND", "Django e-mail backend.",
@@ -63,6 +79,11 @@ VARIABLES = {
         Variable("BANGBAN_OUTBOX_LEASE_SECONDS",
                  "How long a worker may take to send one message before another retries it.",
                  "120"),
+        Variable("BANGBAN_EXPORT_INLINE_ROWS",
+                 "Exports of at most this many records are written during the request; "
+                 "longer ones by the worker, with a progress bar.", "5000"),
+        Variable("BANGBAN_EXPORT_KEEP_HOURS",
+                 "Hours a finished export stays downloadable before it is deleted.", "24"),
         Variable("BANGBAN_WORKER_SLEEP_SECONDS",
                  "Pause of the worker between rounds when nothing was due (seconds).", "5"),
     ]
@@ -102,6 +123,13 @@ def env_float(name: str) -> float:
         return float(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+
+
+def env_choice(name: str, choices: list[str]) -> str:
+    value = env_str(name).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
 
 
 def env_list(name: str) -> list[str]:

@@ -19,6 +19,9 @@ urlpatterns = [
     path("visits/", include("bangban.visits.urls")),
     path("evaluations/", include("bangban.evaluations.urls")),
     path("policies/", include("bangban.policies.urls")),
+    path("reporting/", include("bangban.reporting.urls")),
+    path("dashboards/", include("bangban.dashboards.urls")),
+    path("printing/", include("bangban.printing.urls")),
     path("service/", include("bangban.public.urls")),
     path("", include("bangban.portal.urls")),
 ]

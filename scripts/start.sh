@@ -4,7 +4,13 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
 export PATH="$HOME/.local/bin:$PATH"
+
+source scripts/system-packages.sh
+apt_packages=()
+need_runtime_packages
+install_apt_packages
 
 if ! command -v uv >/dev/null; then
     echo "== pip install uv"

@@ -11,30 +11,12 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 export PATH="$HOME/.local/bin:$PATH"
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo --non-interactive "$@"
-    else
-        echo "scripts/test.sh: need root (or sudo) to run: $*" >&2
-        exit 1
-    fi
-}
-
+source scripts/system-packages.sh
 apt_packages=()
+need_runtime_packages
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 command -v msgfmt >/dev/null || apt_packages+=(gettext)
-# Chinese fonts, so screenshots taken by the browser tests are legible.
-compgen -G "/usr/share/fonts/opentype/noto/NotoSansCJK*" >/dev/null \
-    || compgen -G "/usr/share/fonts/truetype/wqy/*" >/dev/null || apt_packages+=(fonts-noto-cjk)
-command -v uv >/dev/null || command -v pip3 >/dev/null || command -v pip >/dev/null \
-    || apt_packages+=(python3-pip)
-if [ "${#apt_packages[@]}" -gt 0 ]; then
-    echo "== apt-get install ${apt_packages[*]}"
-    as_root apt-get update -q
-    as_root apt-get install -y -q --no-install-recommends "${apt_packages[@]}"
-fi
+install_apt_packages
 
 if ! command -v uv >/dev/null; then
     echo "== pip install uv"

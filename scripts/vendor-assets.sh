@@ -2,13 +2,15 @@
 # Fetch the front-end libraries from the npm registry and copy their minified files into
 # static/vendor/. Government intranets have no internet, so the app serves these files itself
 # (WhiteNoise) and never loads anything from a CDN. The results are committed; run this only
-# to upgrade. Versions: htmx.org latest 2.x, bootstrap latest 5.x (override with the
-# HTMX_SPEC / BOOTSTRAP_SPEC environment variables, e.g. HTMX_SPEC=htmx.org@2.0.4).
+# to upgrade. Versions: htmx.org latest 2.x, bootstrap latest 5.x, echarts latest 6.x (override
+# with the HTMX_SPEC / BOOTSTRAP_SPEC / ECHARTS_SPEC environment variables, e.g.
+# HTMX_SPEC=htmx.org@2.0.4).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 HTMX_SPEC="${HTMX_SPEC:-htmx.org@2}"
 BOOTSTRAP_SPEC="${BOOTSTRAP_SPEC:-bootstrap@5}"
+ECHARTS_SPEC="${ECHARTS_SPEC:-echarts@6}"
 
 command -v npm >/dev/null || { echo "npm is needed (Debian: apt-get install npm)" >&2; exit 1; }
 
@@ -30,12 +32,14 @@ version_of() {
 
 htmx="$(fetch "$HTMX_SPEC")"
 bootstrap="$(fetch "$BOOTSTRAP_SPEC")"
+echarts="$(fetch "$ECHARTS_SPEC")"
 htmx_version="$(version_of "$htmx")"
 bootstrap_version="$(version_of "$bootstrap")"
+echarts_version="$(version_of "$echarts")"
 today="$(date -u +%Y-%m-%d)"
 
-rm -rf static/vendor/htmx static/vendor/bootstrap
-mkdir -p static/vendor/htmx static/vendor/bootstrap
+rm -rf static/vendor/htmx static/vendor/bootstrap static/vendor/echarts
+mkdir -p static/vendor/htmx static/vendor/bootstrap static/vendor/echarts
 
 cp "$htmx/dist/htmx.min.js" static/vendor/htmx/
 cp "$htmx/LICENSE" static/vendor/htmx/LICENSE
@@ -53,4 +57,12 @@ bootstrap $bootstrap_version (npm: $BOOTSTRAP_SPEC), fetched $today by scripts/v
 files: bootstrap.min.css, bootstrap.bundle.min.js (includes Popper), their source maps, LICENSE
 NOTE
 
-echo "Vendored htmx $htmx_version and Bootstrap $bootstrap_version into static/vendor/."
+# The "common" build: bar, line and pie charts with their components, half the full size.
+cp "$echarts/dist/echarts.common.min.js" "$echarts/LICENSE" "$echarts/NOTICE" static/vendor/echarts/
+cat > static/vendor/echarts/VERSION <<NOTE
+echarts $echarts_version (npm: $ECHARTS_SPEC), fetched $today by scripts/vendor-assets.sh
+files: echarts.common.min.js (from dist/: bar, line, pie and common components), LICENSE, NOTICE
+NOTE
+
+echo "Vendored htmx $htmx_version, Bootstrap $bootstrap_version and ECharts $echarts_version" \
+     "into static/vendor/."

@@ -8,6 +8,7 @@ from bangban.companies.credit_code import normalize_credit_code, validate_credit
 from bangban.companies.models import Company, VerificationChannel
 from bangban.companies.services import duplicate_company_message
 from bangban.core.forms import BootstrapMixin
+from bangban.projects.forms import AgencyChoiceField, ProjectForm
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9\- ]{5,18}[0-9]$",
@@ -116,6 +117,40 @@ class CompanyForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["legal_representative"].required = True
         self.fields["phone"].validators.append(phone_validator)
+
+
+class CompanyImportForm(CompanyForm):
+    """One row of an imported workbook: the company form's rules, and the credit code. Whether
+    the code is registered already is the import's business (an existing company is
+    referenced, not changed)."""
+
+    credit_code = CreditCodeField()
+
+
+class ProjectImportForm(ProjectForm):
+    """One row of an imported workbook: the project form's rules. The company comes from the
+    row's credit code and the agency from the import, so neither is a field here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["agency"]
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    agency = AgencyChoiceField(
+        label=_("service agency"), queryset=None, empty_label=None,
+        help_text=_("The imported projects are handled by this agency."),
+    )
+    file = forms.FileField(
+        label=_("workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={
+            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        }),
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
 
 
 class InvitationForm(BootstrapMixin, forms.Form):

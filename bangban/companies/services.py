@@ -347,6 +347,40 @@ def _complete_registration(registration, now):
     return contact
 
 
+COMPANY_FIELDS = ("name", "credit_code", "legal_representative", "address", "phone")
+
+
+@transaction.atomic
+def create_companies(*, by, companies) -> list[Company]:
+    """The service staff record companies without contacts (an import); their contacts are
+    invited afterwards. `companies`: a dict of `COMPANY_FIELDS` per company. All or none, in
+    a constant number of queries."""
+    if not is_company_staff(by):
+        raise NotAllowed(_("Only the service staff may add companies."))
+    built = []
+    for fields in companies:
+        unknown = set(fields) - set(COMPANY_FIELDS)
+        if unknown:
+            raise TypeError(f"create_companies() got unexpected fields: {sorted(unknown)}")
+        company = Company(**{**fields,
+                             "credit_code": normalize_credit_code(fields.get("credit_code"))})
+        company.full_clean(validate_unique=False)
+        built.append(company)
+    codes = [company.credit_code for company in built]
+    if len(set(codes)) < len(codes) or Company.objects.filter(credit_code__in=codes).exists():
+        raise ValidationError({"credit_code": existing_company_message()})
+    try:
+        with transaction.atomic():
+            Company.objects.bulk_create(built)
+    except IntegrityError:  # added by someone else a moment ago
+        raise ValidationError({"credit_code": existing_company_message()}) from None
+    return built
+
+
+def existing_company_message():
+    return _("A company with this unified social credit code already exists.")
+
+
 @transaction.atomic
 def update_company(*, company, by, **fields) -> Company:
     if "credit_code" in fields:

@@ -16,4 +16,6 @@ urlpatterns = [
     path("contacts/<int:pk>/resend-invitation/", views.resend_invitation,
          name="resend_invitation"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("import/", views.import_workbook, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
 ]

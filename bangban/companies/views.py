@@ -1,17 +1,20 @@
+import base64
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bangban.companies import selectors, services
+from bangban.companies import imports, selectors, services
 from bangban.companies.forms import (
     AcceptInvitationForm,
     CompanyForm,
+    ImportForm,
     InvitationForm,
     RegistrationForm,
     VerificationCodeForm,
@@ -214,3 +217,49 @@ def accept_invitation(request, token):
             return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "companies/accept_invitation.html",
                   {"contact": contact, "form": form})
+
+
+def _import_agencies(request):
+    agencies = imports.agencies_for_import(request.user)
+    if not agencies.exists():
+        raise PermissionDenied
+    return agencies
+
+
+@login_required
+def import_workbook(request):
+    """Companies and projects from an .xlsx: all of them, or none and the list of problems."""
+    agencies = _import_agencies(request)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ImportForm(data, files, agencies=agencies)
+    context = {"form": form, "max_rows": imports.MAX_ROWS,
+               "sheets": [(name, columns) for name, columns in imports.SHEETS]}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.import_workbook(
+                by=request.user, agency=form.cleaned_data["agency"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except imports.ImportRejected as error:
+            report = base64.b64encode(imports.problems_workbook(error.problems)).decode()
+            context.update({
+                "rejection": error.message,
+                "problems": error.problems[:imports.PROBLEMS_SHOWN],
+                "problems_hidden": max(len(error.problems) - imports.PROBLEMS_SHOWN, 0),
+                "report_url": f"data:{imports.XLSX_TYPE};base64,{report}",
+            })
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return render(request, "companies/import_done.html", {"result": result})
+    return render(request, "companies/import.html", context)
+
+
+@login_required
+def import_template(request):
+    _import_agencies(request)
+    response = HttpResponse(imports.template_workbook(), content_type=imports.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="bangban-import.xlsx"'
+    return response

@@ -6,3 +6,4 @@ class DocumentsConfig(AppConfig):
     name = "bangban.documents"
     label = "documents"
     verbose_name = _("Documents")
+    ledger_labels = "bangban.documents.services.LEDGER_LABELS"

@@ -16,8 +16,12 @@ class DocumentKind(models.TextChoices):
     MATERIAL = "material", _("Item material")
     SUPPLEMENT = "supplement", _("Supplementary material")
     AGREEMENT = "agreement", _("Agency agreement")
+    REVIEW_NOTE = "review_note", _("Review note")
+    PUSHED_PACKAGE = "package", _("Pushed package")
     RESULT = "result", _("Approval result")
     NOTICE = "notice", _("Notice")
+    MINUTES = "minutes", _("Meeting minutes")
+    FORM = "form", _("Generated form")
     OTHER = "other", _("Other")
 
 

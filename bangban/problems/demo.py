@@ -8,13 +8,14 @@ passed on and confirmed by the company, and one passed on to another body by fee
 The worker acts as the system user on the day it would have acted (the day after a level's due
 date); the department's representative answers, the specialist relays, the chief escalates.
 
-Each scenario starts `days` working days ago, on an item of a running case that had been pushed
-to its department by then. Nothing is added when any problem exists already (a second run).
+Each scenario starts `days` working days ago, on an item of a running case that was at its department, in its present state, by then. Nothing is added when any problem exists already (a second run).
 """
 
 import datetime
 
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 
 from bangban.accounts.models import Membership, Role
 from bangban.accounts.system import system_user
@@ -100,6 +101,7 @@ def _candidates():
     )
     items = (CaseItem.objects.filter(case__in=cases, state__in=ITEM_STATES,
                                      pushed_at__isnull=False)
+             .annotate(last_change=Coalesce(Max("ledger__at"), "pushed_at"))
              .select_related("department").order_by("pk"))
     by_case = {}
     for item in items:
@@ -111,10 +113,11 @@ def _candidates():
 
 
 def _pick(candidates, start, clock):
-    """The first case with an item pushed to its department before `start`."""
+    """The first case with an item that had reached its present state before `start`, so that
+    the problem's ledger entries, dated from `start`, find the item in the state they record."""
     for case, items in candidates:
         for item in items:
-            if item.pushed_at.astimezone(clock.tz).date() < start:
+            if item.last_change.astimezone(clock.tz).date() < start:
                 candidates.remove((case, items))
                 return case, item
     return None

@@ -67,6 +67,34 @@ def create_project(*, by, company, **fields) -> Project:
 
 
 @transaction.atomic
+def create_projects(*, by, agency, projects) -> list[Project]:
+    """Many projects at one agency (an import): `projects` are (company, fields) pairs. The
+    rules of `create_project` for staff of the agency, all or none, in a constant number of
+    queries."""
+    if not is_staff_of_agency(by, agency):
+        raise NotAllowed(_("Only the staff of the agency may add its projects."))
+    built = []
+    for company, fields in projects:
+        fields = dict(fields)
+        _check_fields(fields, "create_projects")
+        project = Project(company=company, agency=agency, **fields)
+        # The company and the agency are saved rows the caller holds: no query to check them.
+        project.full_clean(exclude=["company", "agency"], validate_unique=False)
+        built.append(project)
+    codes = [project.code for project in built if project.code]
+    if len(set(codes)) < len(codes) or Project.objects.filter(code__in=codes).exists():
+        raise ValidationError({"code": _("Another project already has this project code.")})
+    try:
+        with transaction.atomic():
+            Project.objects.bulk_create(built)
+    except IntegrityError:  # the same code saved by someone else a moment ago
+        raise ValidationError(
+            {"code": _("Another project already has this project code.")}
+        ) from None
+    return built
+
+
+@transaction.atomic
 def update_project(*, project, by, **fields) -> Project:
     _check_fields(fields, "update_project")
     project = (

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.storage import archive_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
     "bangban.evaluations",
     "bangban.policies",
     "bangban.public",
+    "bangban.reporting",
+    "bangban.dashboards",
+    "bangban.printing",
     "bangban.portal",
 ]
 
@@ -123,7 +127,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("BANGBAN_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": archive_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -174,6 +178,7 @@ BANGBAN_WORKER_JOBS = [
     "bangban.problems.jobs.escalate_overdue_problems",
     "bangban.visits.jobs.remind_quarterly_statistics",
     "bangban.companies.jobs.purge_registration_requests",
+    "bangban.reporting.jobs.run_export_jobs",
 ]
 # Supervision (督办, SPEC §5): defaults for agencies without a SupervisionPolicy of their own
 # (or above them); administrators set an agency's own values in the admin.
@@ -201,6 +206,11 @@ EVALUATION_DEFAULTS = {
     "rating_window_days": 30,  # calendar days after a decision / completion to rate it
     "rectification_days": 15,  # working days to verify, rectify and answer a bad rating
 }
+# Exports (bangban/reporting): written in the request up to EXPORT_INLINE_ROWS records, else
+# by the worker, which renews its lease with each progress step.
+EXPORT_INLINE_ROWS = env_int("BANGBAN_EXPORT_INLINE_ROWS")
+EXPORT_KEEP_HOURS = env_int("BANGBAN_EXPORT_KEEP_HOURS")
+EXPORT_LEASE_SECONDS = 300
 BANGBAN_WORKER_SLEEP_SECONDS = env_float("BANGBAN_WORKER_SLEEP_SECONDS")
 if not 0 <= BANGBAN_WORKER_SLEEP_SECONDS <= 3600:
     raise ImproperlyConfigured("BANGBAN_WORKER_SLEEP_SECONDS must be between 0 and 3600")
