@@ -41,6 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Shared with bench/dashboard.py, bench/ledger_export.py and generate_province_data.
+from bangban.core.province_data import (  # noqa: E402,F401
+    clone_sql,
+    outside_transaction_sql,
+)
+
 AGENCIES, DEPARTMENTS_PER_AGENCY, SPECIALISTS_PER_AGENCY, ITEMS_PER_CASE = 10, 10, 50, 10
 LIMITS = (5, 10, 15, 20)
 PAUSED_EVERY = 10  # one item in ten waits for a supplement
@@ -94,16 +100,6 @@ def admin_sql(*statements):
         for statement in statements:
             cursor.execute(statement)
     use_database(current)
-
-
-def outside_transaction_sql(statement):
-    """Runs a statement that cannot run in a transaction (VACUUM) on the database in use."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    connection.connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(statement)
 
 
 def seeded_row(database, query):
@@ -169,17 +165,6 @@ def stored_clocks(calendar, day):
                     accepted, reading.due_date, clock.warning_level(reading, policy),
                     clock.next_check(reading, policy, calendar=calendar, pauses=pauses))
     return table
-
-
-def clone_sql(model, source_pk, overrides, series):
-    """INSERT … SELECT copying row `source_pk` of `model` once per row of `series` (SQL
-    yielding `n`), with `overrides` {column: SQL expression}."""
-    columns = [f.column for f in model._meta.concrete_fields if not f.primary_key]
-    values = [overrides.get(column, f't."{column}"') for column in columns]
-    names = ", ".join(f'"{column}"' for column in columns)
-    return (f'INSERT INTO "{model._meta.db_table}" ({names}) '
-            f'SELECT {", ".join(values)} FROM "{model._meta.db_table}" AS t, {series} '
-            f"WHERE t.id = {int(source_pk)}")
 
 
 def seed(args, log):

@@ -79,6 +79,11 @@ VARIABLES = {
         Variable("BANGBAN_OUTBOX_LEASE_SECONDS",
                  "How long a worker may take to send one message before another retries it.",
                  "120"),
+        Variable("BANGBAN_WEBHOOK_TIMEOUT_SECONDS",
+                 "Seconds a webhook receiver has to answer one delivery (connect and each "
+                 "read); keep it well below BANGBAN_OUTBOX_LEASE_SECONDS.", "10"),
+        Variable("BANGBAN_WEBHOOK_MAX_ATTEMPTS",
+                 "Attempts to deliver a webhook event before it is marked dead.", "8"),
         Variable("BANGBAN_EXPORT_INLINE_ROWS",
                  "Exports of at most this many records are written during the request; "
                  "longer ones by the worker, with a progress bar.", "5000"),
@@ -86,6 +91,74 @@ VARIABLES = {
                  "Hours a finished export stays downloadable before it is deleted.", "24"),
         Variable("BANGBAN_WORKER_SLEEP_SECONDS",
                  "Pause of the worker between rounds when nothing was due (seconds).", "5"),
+        Variable("BANGBAN_AUDIT_KEEP_DAYS",
+                 "Days the audit log (logins, exports, refusals) is kept before the worker "
+                 "deletes older events; at least 180.", "365"),
+        Variable("BANGBAN_REDIS_URL",
+                 "Redis URL (e.g. redis://127.0.0.1:6379/1) for the cache, the rate limits and "
+                 "the login lockout counters; empty means the database cache.", ""),
+        Variable("BANGBAN_PASSWORD_MIN_LENGTH", "Shortest accepted password (at least 8).", "10"),
+        Variable("BANGBAN_PASSWORD_HISTORY",
+                 "A new password may not repeat any of the user's last N passwords; 0 turns "
+                 "the check off.", "5"),
+        Variable("BANGBAN_LOGIN_FAILURE_LIMIT",
+                 "Failed logins (per user name and address) that lock the login.", "5"),
+        Variable("BANGBAN_LOGIN_LOCKOUT_MINUTES", "How long a locked login stays locked.", "30"),
+        Variable("BANGBAN_SESSION_IDLE_MINUTES",
+                 "A session unused for this long is ended; the user logs in again.", "30"),
+        Variable("BANGBAN_SESSION_MAX_HOURS",
+                 "A session ends this long after its login, however active.", "12"),
+        Variable("BANGBAN_TOTP_REQUIRED_FOR_STAFF",
+                 "Staff (every role but company contacts) must set up and use a one-time "
+                 "code app (TOTP) at login.", "false"),
+        Variable("BANGBAN_HSTS_SECONDS",
+                 "Production: how long browsers keep to HTTPS only (Strict-Transport-Security); "
+                 "0 turns the header off.", "31536000"),
+        Variable("BANGBAN_HSTS_INCLUDE_SUBDOMAINS",
+                 "Production: HSTS also covers every subdomain (and allows preloading).", "true"),
+        Variable("BANGBAN_SSL_REDIRECT",
+                 "Production: redirect plain-HTTP requests to HTTPS (off only when the proxy "
+                 "already does so and does not pass X-Forwarded-Proto).", "true"),
+        Variable("BANGBAN_OIDC_CLIENT_ID",
+                 "Single sign-on (docs/sso.md): Bangban's client id at the unified identity "
+                 "platform; empty turns single sign-on off.", ""),
+        Variable("BANGBAN_OIDC_CLIENT_SECRET", "Single sign-on: the client secret.", ""),
+        Variable("BANGBAN_OIDC_ISSUER",
+                 "Single sign-on: the platform's issuer (the `iss` of its ID tokens).", ""),
+        Variable("BANGBAN_OIDC_AUTHORIZATION_ENDPOINT",
+                 "Single sign-on: the platform's authorization endpoint URL.", ""),
+        Variable("BANGBAN_OIDC_TOKEN_ENDPOINT", "Single sign-on: the token endpoint URL.", ""),
+        Variable("BANGBAN_OIDC_USERINFO_ENDPOINT",
+                 "Single sign-on: the userinfo endpoint URL; empty means the ID token's claims "
+                 "only.", ""),
+        Variable("BANGBAN_OIDC_JWKS_ENDPOINT",
+                 "Single sign-on: the URL of the platform's signing keys (JWKS); needed for "
+                 "RS*/ES* signatures.", ""),
+        Variable("BANGBAN_OIDC_END_SESSION_ENDPOINT",
+                 "Single sign-on: the platform's end-session (logout) endpoint; when set, "
+                 "logging out of Bangban also logs out of the platform.", ""),
+        Variable("BANGBAN_OIDC_SCOPES", "Single sign-on: the scopes asked for.",
+                 "openid profile"),
+        Variable("BANGBAN_OIDC_SIGN_ALGO",
+                 "Single sign-on: the ID tokens' signature algorithm (RS256, ES256, HS256…).",
+                 "RS256"),
+        Variable("BANGBAN_OIDC_TOKEN_AUTH",
+                 "Single sign-on: how Bangban authenticates at the token endpoint: basic "
+                 "(client_secret_basic) or post (client_secret_post).", "basic"),
+        Variable("BANGBAN_OIDC_USE_PKCE",
+                 "Single sign-on: send a PKCE code challenge (S256) with each login.", "true"),
+        Variable("BANGBAN_OIDC_USER_CLAIM",
+                 "Single sign-on: the claim that names the local user at the first login.",
+                 "preferred_username"),
+        Variable("BANGBAN_OIDC_USER_FIELD",
+                 "Single sign-on: what the claim is compared with: username, email or "
+                 "staff_number (of a membership).", "username"),
+        Variable("BANGBAN_OIDC_BUTTON_LABEL",
+                 "Single sign-on: the login button's text; empty means \"Sign in with the "
+                 "unified identity platform\", translated.", ""),
+        Variable("BANGBAN_OIDC_CA_BUNDLE",
+                 "Single sign-on: a CA certificate file to trust for the platform's HTTPS "
+                 "(an intranet CA); empty means the system's.", ""),
     ]
 }
 

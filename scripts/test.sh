@@ -3,7 +3,8 @@
 #   bash scripts/test.sh            # all tests
 #   bash scripts/test.sh -q -k login   # extra arguments go to pytest
 # It installs uv (pip), the Python dependencies (uv sync --frozen), Debian's chromium for the
-# browser tests and gettext for the translation catalogue, checks that the translations
+# browser tests, gettext for the translation catalogue and Node.js for the single sign-on
+# tests' OpenID provider, checks that the translations
 # compile, then runs pytest. Set DATABASE_URL to run on PostgreSQL instead of SQLite.
 set -euo pipefail
 
@@ -16,6 +17,9 @@ apt_packages=()
 need_runtime_packages
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 command -v msgfmt >/dev/null || apt_packages+=(gettext)
+# The single sign-on tests run a real OpenID provider on Node (tests/oidc_provider).
+command -v node >/dev/null || apt_packages+=(nodejs)
+command -v npm >/dev/null || apt_packages+=(npm)
 install_apt_packages
 
 if ! command -v uv >/dev/null; then
@@ -26,6 +30,11 @@ fi
 
 echo "== uv sync --frozen"
 uv sync --frozen
+
+if [ ! -d tests/oidc_provider/node_modules/oidc-provider ]; then
+    echo "== npm ci (tests/oidc_provider: the single sign-on tests' OpenID provider)"
+    (cd tests/oidc_provider && npm ci --no-audit --no-fund)
+fi
 
 echo "== compilemessages"
 uv run python manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules

@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from bangban.accounts.models import Agency, Department, Membership, User
+from bangban.accounts import services
+from bangban.accounts.models import Agency, Department, Membership, OIDCIdentity, User
 
 
 class MembershipInlineForUser(admin.TabularInline):
@@ -54,6 +56,25 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "full_name", "phone", "email"]
     ordering = ["username"]
     inlines = [MembershipInlineForUser]
+    actions = ["unlock_login", "reset_one_time_codes"]
+
+    @admin.action(description=_("Lift the login lockout of the selected users"))
+    def unlock_login(self, request, queryset):
+        for user in queryset:
+            services.unlock_login(username=user.username, by=request.user)
+        self.message_user(request, ngettext(
+            "The login lockout of %(count)d user was lifted.",
+            "The login lockout of %(count)d users was lifted.", len(queryset),
+        ) % {"count": len(queryset)}, messages.SUCCESS)
+
+    @admin.action(description=_("Reset the one-time code app of the selected users"))
+    def reset_one_time_codes(self, request, queryset):
+        for user in queryset:
+            services.totp_reset(user=user, by=request.user)
+        self.message_user(request, ngettext(
+            "The one-time code app of %(count)d user was reset.",
+            "The one-time code apps of %(count)d users were reset.", len(queryset),
+        ) % {"count": len(queryset)}, messages.SUCCESS)
 
 
 @admin.register(Agency)
@@ -74,3 +95,21 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     search_fields = ["name", "agency__name"]
     autocomplete_fields = ["agency"]
+
+
+@admin.register(OIDCIdentity)
+class OIDCIdentityAdmin(admin.ModelAdmin):
+    """Read-only links made by single sign-on; deleting one lets the account be matched anew by
+    the claim at its next single sign-on (after the platform reassigned an identity)."""
+
+    list_display = ["user", "subject", "issuer", "created_at", "last_login_at"]
+    list_select_related = ["user"]
+    search_fields = ["subject", "user__username", "user__full_name"]
+    readonly_fields = ["user", "issuer", "subject", "created_at", "last_login_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

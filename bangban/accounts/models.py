@@ -179,3 +179,48 @@ class Membership(TimeStampedModel):
             raise ValidationError(
                 {"department": _("The department must belong to the same agency.")}
             )
+
+
+class OIDCIdentity(TimeStampedModel):
+    """A user's account at the unified identity platform (single sign-on, docs/sso.md).
+
+    Written at the first single sign-on, after the configured claim named a local user; later
+    logins find the user by the platform's stable subject (`sub`), so a renamed account at either
+    end keeps its link.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    last_login_at = models.DateTimeField(_("last single sign-on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+            models.UniqueConstraint(fields=["issuer", "user"], name="oidc_identity_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.subject}"
+
+
+class PasswordHistory(models.Model):
+    """A password the user had, as its hash, so that a new one cannot repeat it."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("password"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"

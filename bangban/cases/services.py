@@ -59,6 +59,7 @@ from bangban.deadlines.workdays import add_working_days, next_working_day
 from bangban.documents.models import DocumentKind
 from bangban.documents.services import store_document
 from bangban.notifications.services import Message, notify, notify_each
+from bangban.webhooks.services import queue_ledger_event
 
 # When a user holds several roles on a case, the ledger names the most specific one.
 ROLE_PRECEDENCE = [
@@ -143,11 +144,14 @@ def _begin_item_action(item, by, name):
 def record_ledger(*, case, by, role, action, from_state="", to_state="", reason="", item=None,
                   **details):
     """Appends one entry to the case's ledger (台账); other apps record their actions on a
-    case through it, in their own transaction."""
-    return LedgerEntry.objects.create(
+    case through it, in their own transaction. Webhook endpoints subscribed to the entry's
+    event get their deliveries queued in the same transaction."""
+    entry = LedgerEntry.objects.create(
         case=case, item=item, actor=by, actor_role=role, action=action,
         from_state=from_state, to_state=to_state, reason=reason, details=details,
     )
+    queue_ledger_event(entry)
+    return entry
 
 
 def _finish_case(case, by, role, action, *, reason="", **details):

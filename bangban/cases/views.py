@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bangban.accounts.models import Agency, Role
 from bangban.accounts.permissions import case_roles, item_roles
+from bangban.audit.masking import needs_personal_data
 from bangban.cases import selectors, services
 from bangban.cases.forms import (
     CASE_ACTION_FORMS,
@@ -118,7 +119,7 @@ def case_detail(request, pk):
     return render(request, "cases/detail.html", {
         "case": case,
         "viewer": viewer,
-        "mask_phones": viewer == "department",
+        "sees_personal_data": needs_personal_data(roles),
         "case_actions": case_actions_for(case.state, roles, selectors.case_facts(user, case)),
         "item_rows": item_rows,
         "show_guide": viewer == "company" and plan_published,

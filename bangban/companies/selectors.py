@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import company_ids_of, memberships_of
+from bangban.audit.masking import mask_phone
 from bangban.companies.models import Company, CompanyContact
 from bangban.companies.services import COMPANY_STAFF_ROLES
 
@@ -48,19 +49,10 @@ def get_company_for(user, pk):
     return company
 
 
-def mask_phone(phone):
-    """138****1234: enough to recognise a number, not to call it."""
-    digits = (phone or "").strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) <= 7:
-        return "*" * (len(digits) - 4) + digits[-4:]
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
 def may_see_full_phones(user, company):
-    """Service staff and the company's administrators need the numbers; colleagues do not."""
-    if sees_all_companies(user):
+    """Service staff and the company's administrators need the numbers; colleagues and
+    supervisors (who only read) do not."""
+    if any(m.role in COMPANY_STAFF_ROLES for m in memberships_of(user)):
         return True
     return any(
         contact.user_id == user.pk and (contact.is_representative or contact.is_administrator)

@@ -9,7 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
+from bangban.accounts.views import rate_limited
 from bangban.companies import imports, selectors, services
 from bangban.companies.forms import (
     AcceptInvitationForm,
@@ -23,6 +25,15 @@ from bangban.companies.models import CompanyContact, RegistrationRequest, Verifi
 from bangban.core.errors import DomainError
 from bangban.core.forms import add_service_error
 
+# Registrations started and codes re-sent per client address: a family or an office shares an
+# address, a script filling the outbox with SMS does not get far.
+REGISTRATION_RATE = "10/h"
+
+
+def _registration_limited(request):
+    return is_ratelimited(request, group="companies.registration", key="ip",
+                          rate=REGISTRATION_RATE, method="POST", increment=True)
+
 
 def _site_url(request):
     return request.build_absolute_uri("/").rstrip("/")
@@ -35,6 +46,8 @@ def register(request):
         return redirect(settings.LOGIN_REDIRECT_URL)
     data = request.POST if request.method == "POST" else None
     form = RegistrationForm(data)
+    if request.method == "POST" and _registration_limited(request):
+        return rate_limited(request)
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.start_registration(**form.service_arguments())
@@ -95,6 +108,8 @@ def verify_registration(request, token):
 def resend_registration_code(request, token):
     if not RegistrationRequest.objects.filter(token=token).exists():
         raise Http404
+    if _registration_limited(request):
+        return rate_limited(request)
     try:
         services.resend_registration_code(token=token)
     except services.RegistrationClosed as error:

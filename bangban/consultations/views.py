@@ -37,7 +37,7 @@ def consultation_list(request):
                                           **form.filters())
     page = paginate(request, rows)
     for consultation in page.object_list:
-        consultation.phone_masked = not selectors.shows_phone(request.user, consultation)
+        consultation.shows_phone = selectors.shows_phone(request.user, consultation)
     return render(request, "consultations/list.html", {
         "form": form, "page": page,
         "can_create": selectors.keeper_agencies(request.user).exists(),
@@ -99,7 +99,7 @@ def detail(request, pk):
     return render(request, "consultations/detail.html", {
         "consultation": consultation,
         "actions": actions,
-        "phone_masked": not selectors.shows_phone(request.user, consultation, roles),
+        "shows_phone": selectors.shows_phone(request.user, consultation, roles),
         "prefill": (selectors.application_prefill(consultation)
                     if consultation.state != ConsultationState.CONVERTED else None),
     })

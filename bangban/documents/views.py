@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import case_roles
+from bangban.audit.services import record_export
 from bangban.cases.selectors import cases_visible_to
 from bangban.core.views import Submission, submit_to_service
 from bangban.documents import archive_zip, services
@@ -29,6 +30,8 @@ def download(request, pk):
         handle = document.file.open("rb")
     except OSError:
         raise Http404 from None
+    record_export(request=request, what=document.original_name,
+                  details={"case": case.number, "document": document.pk})
     return FileResponse(handle, as_attachment=True, filename=document.original_name,
                         content_type=document.content_type)
 
@@ -79,4 +82,6 @@ def case_zip(request, case_pk):
     response = StreamingHttpResponse(archive_zip.stream(entries, header, rows),
                                      content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, f"{case.number}.zip")
+    record_export(request=request, what=f"{case.number}.zip",
+                  details={"case": case.number, "documents": len(entries)})
     return response

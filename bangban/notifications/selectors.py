@@ -5,8 +5,8 @@ from django.http import Http404
 
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import case_roles
+from bangban.audit.masking import mask_phone
 from bangban.cases.selectors import cases_visible_to
-from bangban.companies.selectors import mask_phone
 from bangban.notifications.models import Channel, Notification, OutboxMessage
 
 # Who sees a case's deliveries, and who of them sees the addresses in full (to call or write
@@ -50,5 +50,14 @@ def in_app_of_case(case):
     return (
         Notification.objects.filter(case=case)
         .select_related("recipient")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def notifications_of(user):
+    """The user's own in-app messages, the newest first."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("case__project")
         .order_by("-created_at", "-pk")
     )

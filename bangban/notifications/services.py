@@ -14,12 +14,12 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
+from bangban.notifications.delivery import MESSAGES
 from bangban.notifications.models import (
     Channel,
     Notification,
     NotificationTemplate,
     OutboxMessage,
-    OutboxState,
 )
 from bangban.notifications.rendering import render
 
@@ -161,12 +161,15 @@ def _write(message, templates, notifications, outgoing):
 def retry_messages(*, messages, by):
     """Sends failed messages (dead, or waiting for their next retry) again now, with a fresh
     set of attempts. Messages in any other state are left alone. Returns how many."""
-    count = (
-        OutboxMessage.objects.filter(
-            pk__in=[message.pk for message in messages],
-            state__in=[OutboxState.DEAD, OutboxState.RETRYING],
-        ).update(state=OutboxState.PENDING, attempts=0, next_attempt_at=timezone.now(),
-                 claimed_until=None, claim_token=None)
-    )
+    count = MESSAGES.requeue([message.pk for message in messages])
     logger.info("%s outgoing message(s) queued again by %s", count, by)
     return count
+
+
+def mark_read(*, user, pk=None):
+    """Marks the user's unread messages (or the one `pk`) as read. Only the recipient's own rows:
+    someone else's id changes nothing."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    rows.update(read_at=timezone.now())

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangban.audit.masking import hide_personal_data_from
+from bangban.audit.services import record_export
 from bangban.core.errors import DomainError
 from bangban.printing import office, selectors, services
 from bangban.printing.files import case_form_file, filename_of
@@ -26,7 +28,9 @@ from bangban.supervision.selectors import get_notice_for
 @login_required
 def case_form(request, pk, name, fmt):
     case, form = selectors.get_case_form_for(request.user, pk, name, fmt)
+    hide_personal_data_from(request.user, case)
     content, filename, content_type = case_form_file(case, form, fmt, request=request)
+    record_export(request=request, what=filename, details={"case": case.number})
     return file_response(content, filename, content_type, inline=fmt == "pdf")
 
 
@@ -49,13 +53,16 @@ def archive_case_form(request, pk, name):
 @login_required
 def feedback_form(request, pk, fmt):
     problem = get_problem_for(request.user, pk)
+    hide_personal_data_from(request.user, problem.case)
     filename = filename_of(problem.number, _("Feedback form"), ext=fmt)
     if fmt == "docx":
+        record_export(request=request, what=filename, details={"problem": problem.number})
         return file_response(office.feedback_docx(problem), filename, office.DOCX_TYPE)
     if fmt != "pdf":
         raise Http404
     content = render_pdf("printing/feedback.html", {"problem": problem, "case": problem.case},
                          request=request)
+    record_export(request=request, what=filename, details={"problem": problem.number})
     return pdf_response(content, filename)
 
 
@@ -64,7 +71,9 @@ def supervision_notice(request, pk):
     notice = get_notice_for(request.user, pk)
     content = render_pdf("printing/supervision_notice.html", {"notice": notice},
                          request=request)
-    return pdf_response(content, filename_of(notice.number, _("Supervision notice"), ext="pdf"))
+    filename = filename_of(notice.number, _("Supervision notice"), ext="pdf")
+    record_export(request=request, what=filename, details={"notice": notice.number})
+    return pdf_response(content, filename)
 
 
 def _photo_uri(card):
@@ -89,7 +98,9 @@ def contact_card(request, pk):
         "photo_uri": _photo_uri(card),
         "agencies": _card_agencies(card),
     }, request=request)
-    return pdf_response(content, filename_of(card.name, _("Contact card"), ext="pdf"))
+    filename = filename_of(card.name, _("Contact card"), ext="pdf")
+    record_export(request=request, what=filename, details={"card": card.pk})
+    return pdf_response(content, filename)
 
 
 def _card_agencies(card):
@@ -107,9 +118,10 @@ def directory(request, fmt):
         raise Http404
     rows = selectors.directory_rows()
     filename = filename_of(_("Directory of chief responsible persons and specialists"), ext=fmt)
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
+    record_export(request=request, what=filename)
     if fmt == "xlsx":
         return file_response(office.directory_xlsx(rows), filename, office.XLSX_TYPE)
-    if fmt != "pdf":
-        raise Http404
     return pdf_response(render_pdf("printing/directory.html", {"rows": rows}, request=request),
                         filename)

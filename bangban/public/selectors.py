@@ -56,15 +56,21 @@ def get_public_matter(code):
 # --------------------------------------------------------------------------- contact cards
 
 
-def is_administrator(user):
-    return user.is_superuser or any(m.role == Role.ADMINISTRATOR for m in memberships_of(user))
+def administers(admin, user):
+    """True when `admin` is a superuser or an administrator of an agency at or above one of
+    `user`'s agencies: an administrator elsewhere has no business with their card."""
+    if admin.is_superuser:
+        return True
+    paths = [m.agency.path for m in memberships_of(admin) if m.role == Role.ADMINISTRATOR]
+    return any(m.agency.path.startswith(path) for m in memberships_of(user) for path in paths)
 
 
 def get_card_for(viewer, pk):
-    """A published card, or the viewer's own / any card for an administrator (a preview);
-    404 otherwise."""
+    """A published card, or the viewer's own / a card of their agencies' staff for an
+    administrator (a preview); 404 otherwise."""
     card = get_object_or_404(ContactCard.objects.select_related("user"), pk=pk)
-    if card.is_published or card.user_id == viewer.pk or is_administrator(viewer):
+    if card.is_published or card.user_id == viewer.pk or (
+            viewer.is_authenticated and administers(viewer, card.user)):
         return card
     raise Http404
 

@@ -22,7 +22,7 @@ from bangban.documents.services import detect_content_type
 from bangban.notifications.services import notify
 from bangban.projects.models import Project
 from bangban.public.models import ContactCard, ProgressQueryCode
-from bangban.public.selectors import is_administrator
+from bangban.public.selectors import administers
 from bangban.public.workflow import CARD_ROLES, QUERY_CODE_CASE_STATES, QUERY_CODE_ISSUERS
 
 # No 0/O, 1/I/L: the code is read out over the phone and typed from paper.
@@ -88,7 +88,7 @@ def save_contact_card(*, user, by, name, phone, staff_number="", title="", email
                       services="", is_published=False, photo=None, remove_photo=False):
     """Creates or updates `user`'s contact card; `by` is the user or an administrator.
     Returns the card."""
-    if by.pk != user.pk and not is_administrator(by):
+    if by.pk != user.pk and not administers(by, user):
         raise NotAllowed(_("You can only edit your own contact card."))
     if not any(m.role in CARD_ROLES for m in memberships_of(user)):
         raise NotAllowed(_("Only staff of a service centre or a department have a contact "

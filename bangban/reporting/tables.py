@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bangban.accounts.models import Agency
+from bangban.audit.masking import mask_phone
 from bangban.cases import selectors as case_selectors
 from bangban.cases.forms import CaseFilterForm
-from bangban.cases.templatetags.case_tags import mask_phone
 from bangban.consultations import selectors as consultation_selectors
 from bangban.consultations.forms import ConsultationFilterForm
 from bangban.dashboards import selectors as dashboard_selectors

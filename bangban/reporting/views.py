@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from bangban.audit.services import record_export
 from bangban.core.views import htmx_redirect
 from bangban.printing.pdf import pdf_response, render_pdf
 from bangban.reporting import selectors, services
@@ -40,6 +41,8 @@ def export(request):
     scratch = tempfile.TemporaryFile(suffix=".xlsx")
     export_table(table, records, scratch)
     scratch.seek(0)
+    record_export(request=request, what=_filename(table),
+                  details={"table": table.key, "params": services.params_of(request.GET)})
     # FileResponse streams the file in blocks and closes (so deletes) it at the end.
     return FileResponse(scratch, as_attachment=True, filename=_filename(table))
 
@@ -75,8 +78,10 @@ def download(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     table = get_table(job.table)
-    return FileResponse(handle, as_attachment=True,
-                        filename=_filename(table) if table else f"export-{job.pk}.xlsx")
+    filename = _filename(table) if table else f"export-{job.pk}.xlsx"
+    record_export(request=request, what=filename,
+                  details={"table": job.table, "params": job.params, "job": job.pk})
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 @login_required
@@ -98,5 +103,7 @@ def statistics(request):
     context = {"form": form, "table": table, "figures": selectors.FIGURES}
     if request.GET.get("format") == "pdf" and table is not None:
         content = render_pdf("reporting/statistics_pdf.html", context, request=request)
-        return pdf_response(content, f"statistics-{table['agency'].code}-{table['period']}.pdf")
+        filename = f"statistics-{table['agency'].code}-{table['period']}.pdf"
+        record_export(request=request, what=filename)
+        return pdf_response(content, filename)
     return render(request, "reporting/statistics.html", context)

@@ -1,10 +1,11 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 from config.storage import archive_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -22,6 +23,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "bangban.core",
     "bangban.accounts",
     "bangban.companies",
@@ -43,20 +51,32 @@ INSTALLED_APPS = [
     "bangban.dashboards",
     "bangban.printing",
     "bangban.portal",
+    "bangban.audit",
+    "bangban.api",
+    "bangban.webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bangban.core.middleware.RequestSizeLimitMiddleware",
+    # Records every 403 in the audit log; needs request.user, so after AuthenticationMiddleware.
+    "bangban.audit.middleware.PermissionDeniedAuditMiddleware",
+    "bangban.core.middleware.SessionTimeoutMiddleware",
+    "bangban.core.middleware.PermissionsPolicyMiddleware",
+    "bangban.accounts.middleware.TwoFactorMiddleware",
+    # Last, as django-axes requires: it turns a flagged failed login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -81,7 +101,9 @@ TEMPLATES = [
 
 _database_url = env_str("DATABASE_URL")
 DATABASES = {
-    "default": dj_database_url.parse(_database_url, conn_max_age=60)
+    # The health check makes a connection that a database restart broke reconnect at the start
+    # of the next request instead of failing it.
+    "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
     if _database_url
     else {
         "ENGINE": "django.db.backends.sqlite3",
@@ -99,6 +121,13 @@ CACHES = {
         "LOCATION": "bangban_cache",
     }
 }
+# A province's deployment keeps the counters in Redis instead, off the database.
+if env_str("BANGBAN_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("BANGBAN_REDIS_URL"),
+        "KEY_PREFIX": "bangban",
+    }
 # Behind a proxy every visitor would otherwise share the proxy's address, and its limit.
 if env_str("BANGBAN_CLIENT_IP_HEADER"):
     RATELIMIT_IP_META_KEY = env_str("BANGBAN_CLIENT_IP_HEADER")
@@ -107,12 +136,88 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:workbench"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Password policy of 等保 level 3 (docs/security.md); every way of setting a password runs it.
+PASSWORD_MIN_LENGTH = env_int("BANGBAN_PASSWORD_MIN_LENGTH")
+PASSWORD_HISTORY = env_int("BANGBAN_PASSWORD_HISTORY")
+if PASSWORD_MIN_LENGTH < 8 or PASSWORD_HISTORY < 0:
+    raise ImproperlyConfigured(
+        "BANGBAN_PASSWORD_MIN_LENGTH must be at least 8 and BANGBAN_PASSWORD_HISTORY at least 0"
+    )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "bangban.accounts.validators.CharacterClassValidator"},
+    {"NAME": "bangban.accounts.validators.PasswordHistoryValidator",
+     "OPTIONS": {"count": PASSWORD_HISTORY}},
 ]
+# The lockout backend comes first: it refuses a locked user name + address before any other
+# backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "bangban.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (docs/sso.md): answers only its own callback, and only when configured.
+    "bangban.accounts.sso.backend.SSOBackend",
+]
+# Lockout (django-axes): failures count per user name and address together, so nobody can lock
+# a colleague out from elsewhere; a success clears the count.
+AXES_FAILURE_LIMIT = env_int("BANGBAN_LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = env_int("BANGBAN_LOGIN_LOCKOUT_MINUTES") / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are recorded by the audit log, not a second time in axes' own table.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "bangban.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "bangban.accounts.security.client_ip"
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= 0:
+    raise ImproperlyConfigured(
+        "BANGBAN_LOGIN_FAILURE_LIMIT and BANGBAN_LOGIN_LOCKOUT_MINUTES must be at least 1"
+    )
+# django-ratelimit's decorator answers 429 with a page, not 403.
+RATELIMIT_VIEW = "bangban.accounts.views.rate_limited"
+
+# Sessions end after BANGBAN_SESSION_IDLE_MINUTES without a request and
+# BANGBAN_SESSION_MAX_HOURS after the login (bangban.core.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_SECONDS = env_int("BANGBAN_SESSION_IDLE_MINUTES") * 60
+SESSION_COOKIE_AGE = env_int("BANGBAN_SESSION_MAX_HOURS") * 3600
+if SESSION_IDLE_SECONDS < 60 or SESSION_COOKIE_AGE < SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "BANGBAN_SESSION_IDLE_MINUTES must be at least 1 and BANGBAN_SESSION_MAX_HOURS cover it"
+    )
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# One-time codes (django-otp, TOTP): staff may enrol; this makes it compulsory for them.
+TOTP_REQUIRED_FOR_STAFF = env_bool("BANGBAN_TOTP_REQUIRED_FOR_STAFF")
+OTP_TOTP_ISSUER = "Bangban"
+
+# Security headers. Content security policy (django-csp 4): only the site's own files; inline
+# scripts and `<style>` elements only with the request's nonce. Style attributes stay allowed
+# (`style-src-attr`): the Gantt chart and progress bars place elements with computed widths,
+# and a style attribute cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        # Bootstrap's stylesheet draws its icons from data: SVGs; QR codes are inline SVG.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 LANGUAGE_CODE = env_str("BANGBAN_LANGUAGE")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -169,16 +274,27 @@ if OUTBOX_MAX_ATTEMPTS < 1 or OUTBOX_LEASE_SECONDS < 1:
         "BANGBAN_OUTBOX_MAX_ATTEMPTS and BANGBAN_OUTBOX_LEASE_SECONDS must be at least 1"
     )
 
+# Outbound webhooks (docs/webhooks.md): sent through the same claims, leases and backoff as
+# the outbox above; the timeout must stay well below BANGBAN_OUTBOX_LEASE_SECONDS.
+WEBHOOK_TIMEOUT_SECONDS = env_int("BANGBAN_WEBHOOK_TIMEOUT_SECONDS")
+WEBHOOK_MAX_ATTEMPTS = env_int("BANGBAN_WEBHOOK_MAX_ATTEMPTS")
+if WEBHOOK_MAX_ATTEMPTS < 1 or WEBHOOK_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "BANGBAN_WEBHOOK_MAX_ATTEMPTS and BANGBAN_WEBHOOK_TIMEOUT_SECONDS must be at least 1"
+    )
+
 # The background worker (`manage.py run_worker`) runs these jobs in turn, round after round;
 # each returns how many rows it handled. Later apps add their scanners here.
 BANGBAN_WORKER_JOBS = [
     "bangban.notifications.jobs.deliver_due_messages",
+    "bangban.webhooks.jobs.deliver_due_webhooks",
     "bangban.supervision.jobs.scan_supervision",
     "bangban.deadlines.jobs.scan_warning_levels",
     "bangban.problems.jobs.escalate_overdue_problems",
     "bangban.visits.jobs.remind_quarterly_statistics",
     "bangban.companies.jobs.purge_registration_requests",
     "bangban.reporting.jobs.run_export_jobs",
+    "bangban.audit.jobs.prune_audit_events",
 ]
 # Supervision (督办, SPEC §5): defaults for agencies without a SupervisionPolicy of their own
 # (or above them); administrators set an agency's own values in the admin.
@@ -214,6 +330,96 @@ EXPORT_LEASE_SECONDS = 300
 BANGBAN_WORKER_SLEEP_SECONDS = env_float("BANGBAN_WORKER_SLEEP_SECONDS")
 if not 0 <= BANGBAN_WORKER_SLEEP_SECONDS <= 3600:
     raise ImproperlyConfigured("BANGBAN_WORKER_SLEEP_SECONDS must be between 0 and 3600")
+# Audit log (bangban/audit): the worker deletes events older than this; 等保 level 3 asks
+# for at least 180 days.
+AUDIT_KEEP_DAYS = env_int("BANGBAN_AUDIT_KEEP_DAYS")
+if AUDIT_KEEP_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"BANGBAN_AUDIT_KEEP_DAYS={AUDIT_KEEP_DAYS} is too short: the audit log must be kept "
+        "at least 180 days"
+    )
+
+# Single sign-on with the province's unified identity platform (OpenID Connect through
+# mozilla-django-oidc, docs/sso.md); off while BANGBAN_OIDC_CLIENT_ID is empty.
+OIDC_RP_CLIENT_ID = env_str("BANGBAN_OIDC_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("BANGBAN_OIDC_CLIENT_SECRET")
+OIDC_OP_ISSUER = env_str("BANGBAN_OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("BANGBAN_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("BANGBAN_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("BANGBAN_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("BANGBAN_OIDC_JWKS_ENDPOINT") or None
+OIDC_OP_END_SESSION_ENDPOINT = env_str("BANGBAN_OIDC_END_SESSION_ENDPOINT")
+OIDC_RP_SCOPES = env_str("BANGBAN_OIDC_SCOPES")
+OIDC_RP_SIGN_ALGO = env_str("BANGBAN_OIDC_SIGN_ALGO").strip().upper()
+OIDC_TOKEN_USE_BASIC_AUTH = env_choice("BANGBAN_OIDC_TOKEN_AUTH", ["basic", "post"]) == "basic"
+OIDC_USE_PKCE = env_bool("BANGBAN_OIDC_USE_PKCE")
+OIDC_USER_CLAIM = env_str("BANGBAN_OIDC_USER_CLAIM")
+OIDC_USER_FIELD = env_choice("BANGBAN_OIDC_USER_FIELD", ["username", "email", "staff_number"])
+OIDC_BUTTON_LABEL = env_str("BANGBAN_OIDC_BUTTON_LABEL")
+OIDC_VERIFY_SSL = env_str("BANGBAN_OIDC_CA_BUNDLE") or True
+OIDC_TIMEOUT = 10  # seconds per request to the platform
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+# Staff accounts are provisioned in Bangban (roles come from memberships), never by a login.
+OIDC_CREATE_USER = False
+# The platform's logout needs the ID token as a hint; kept only when there is one to call.
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_END_SESSION_ENDPOINT)
+AXES_WHITELIST_CALLABLE = "bangban.accounts.sso.backend.is_sso_attempt"
+if OIDC_ENABLED:
+    _oidc_missing = [
+        name for name, value in [
+            ("BANGBAN_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("BANGBAN_OIDC_ISSUER", OIDC_OP_ISSUER),
+            ("BANGBAN_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("BANGBAN_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("BANGBAN_OIDC_JWKS_ENDPOINT",
+             OIDC_OP_JWKS_ENDPOINT or OIDC_RP_SIGN_ALGO.startswith("HS")),
+        ] if not value
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"Single sign-on (BANGBAN_OIDC_CLIENT_ID) also needs {', '.join(_oidc_missing)}"
+        )
+    if OIDC_RP_SIGN_ALGO not in {f"{family}{bits}" for family in ("RS", "ES", "HS")
+                                 for bits in ("256", "384", "512")}:
+        raise ImproperlyConfigured(
+            f"BANGBAN_OIDC_SIGN_ALGO={OIDC_RP_SIGN_ALGO!r} is not one of RS256…RS512, "
+            "ES256…ES512, HS256…HS512"
+        )
+
+# API v1 (bangban/api, docs/api.md): tokens for systems, the session (with CSRF) for browsers;
+# refusals as JSON in the request's language (bangban/api/errors.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "bangban.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "bangban.api.permissions.TokenScopes",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "bangban.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "bangban.api.errors.handle_exception",
+}
+# The OpenAPI document and its Swagger UI page, served from drf-spectacular-sidecar's static
+# files (no CDN: intranets have no internet; Redoc is left out, its page loads Google fonts).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bangban API",
+    "DESCRIPTION": "帮办代办服务平台 API v1 — see docs/api.md.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 
 LOGGING = {

@@ -1,6 +1,5 @@
-"""Display helpers for case pages: masked phone numbers and ledger labels and details."""
+"""Display helpers for case pages: ledger labels and details."""
 
-import re
 from functools import cache
 
 from django import template
@@ -30,22 +29,6 @@ OTHER_ROLE_LABELS = {
 OTHER_ACTION_LABELS = {
     "create_application": _("Application created"),
 }
-
-
-@register.filter
-def mask_phone(value):
-    """138****1234: keeps the first three and last four digits of a number of 8 or more."""
-    value = str(value or "")
-    digits = re.sub(r"\D", "", value)
-    if len(digits) < 8:
-        return "*" * len(value)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
-
-
-@register.filter
-def phone(value, masked):
-    """`{{ number|phone:mask_phones }}`: the number, masked when the viewer must not see it."""
-    return mask_phone(value) if masked else value
 
 
 @cache

@@ -79,12 +79,16 @@ def test_company_users_have_no_card_and_anonymous_visitors_must_log_in(client):
     assert not ContactCard.objects.exists()
 
 
-def test_only_the_user_or_an_administrator_saves_a_card():
+def test_only_the_user_or_an_administrator_of_their_agency_saves_a_card():
     owner = MembershipFactory(role=Role.SPECIALIST).user
+    agency = owner.memberships.get().agency
     with pytest.raises(NotAllowed):
         save_contact_card(user=owner, by=MembershipFactory(role=Role.SPECIALIST).user,
                           name="x", phone="1")
-    admin = MembershipFactory(role=Role.ADMINISTRATOR).user
+    with pytest.raises(NotAllowed):
+        save_contact_card(user=owner, by=MembershipFactory(role=Role.ADMINISTRATOR).user,
+                          name="x", phone="1")
+    admin = MembershipFactory(role=Role.ADMINISTRATOR, agency=agency).user
     card = save_contact_card(user=owner, by=admin, name=" 王晓敏 ", phone="0543-1")
     assert card.name == "王晓敏" and not card.is_published
     with pytest.raises(NotAllowed):
@@ -92,15 +96,23 @@ def test_only_the_user_or_an_administrator_saves_a_card():
 
 
 def test_an_unpublished_card_is_seen_only_by_its_owner_and_administrators(client):
-    card = ContactCardFactory(is_published=False)
+    city = AgencyFactory()
+    district = AgencyFactory(parent=city)
+    card = ContactCardFactory(is_published=False, membership__agency=district)
     url = reverse("public:card", args=[card.pk])
+    pdf_url = reverse("printing:contact_card", args=[card.pk])
     assert client.get(url).status_code == 404
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
+    # An administrator of another agency: the authorization matrix found this one open.
+    client.force_login(MembershipFactory(role=Role.ADMINISTRATOR).user)
+    assert client.get(url).status_code == 404
+    assert client.get(pdf_url).status_code == 404
     client.force_login(card.user)
     assert client.get(url).status_code == 200
-    client.force_login(MembershipFactory(role=Role.ADMINISTRATOR).user)
-    assert client.get(url).status_code == 200
+    for agency in (district, city):
+        client.force_login(MembershipFactory(role=Role.ADMINISTRATOR, agency=agency).user)
+        assert client.get(url).status_code == 200
 
 
 def test_card_page_shows_the_card_and_a_qr_code_of_its_absolute_url(client):

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from bangban.accounts.models import Agency
+from bangban.audit.services import record_export
 from bangban.reporting.exports import write_ledger
 
 
@@ -38,6 +39,10 @@ class Command(BaseCommand):
             raise CommandError("--from is after --to")
         started = time.perf_counter()
         timings = write_ledger(out, agency=agency, date_from=date_from, date_to=date_to)
+        record_export(what=str(out), details={
+            "command": "export_ledger", "agency": agency.code if agency else "",
+            "from": str(date_from or ""), "to": str(date_to or ""),
+        })
         for name, count, seconds in timings:
             self.stdout.write(f"{name}: {count} rows in {seconds:.2f} s")
         self.stdout.write(f"total: {time.perf_counter() - started:.2f} s -> {out}")
