@@ -5,7 +5,7 @@ page uses; every refusal is JSON (errors.py)."""
 import base64
 import binascii
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.http import FileResponse, Http404, QueryDict
@@ -67,7 +67,14 @@ def _decoded_file(value):
         content = base64.b64decode(str(value.get("content_base64", "")), validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError(_("The file's content_base64 is not valid base64.")) from None
-    return SimpleUploadedFile(str(value.get("name") or "file"), content)
+    name = str(value.get("name") or "file")
+    try:
+        return SimpleUploadedFile(name, content)
+    except SuspiciousFileOperation:
+        # Django refuses names such as "." or "..": the client gets the API's own 400.
+        raise ValidationError(
+            _("The file name “%(name)s” cannot be used; give the file a name.") % {"name": name}
+        ) from None
 
 
 def _is_file(value):

@@ -5,9 +5,20 @@ whether it shows three rows or three hundred.
 """
 
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
 from django.http import Http404
 
+from bangban.accounts.agency_tree import agencies_under
 from bangban.accounts.models import Agency, Role
 from bangban.accounts.permissions import (
     ITEM_STATES_VISIBLE_TO_DEPARTMENT,
@@ -32,7 +43,10 @@ from bangban.cases.workflow import (
     ItemFacts,
     ItemState,
 )
+from bangban.core.expressions import InSubquery
+from bangban.dashboards.models import CaseItemTally
 from bangban.deadlines.models import WarningLevel
+from bangban.projects.models import Project
 
 CASE_LIST_RELATED = ("agency", "project__company", "specialist", "company_contact")
 ITEM_LIST_RELATED = (
@@ -80,23 +94,35 @@ def _under(paths, field="agency__path"):
     return condition
 
 
+def in_agencies_under(paths, field="agency_id"):
+    """Rows whose agency is at or below `paths`, as a lookup on the row's own agency column
+    (see InSubquery) rather than a join on the agency's path."""
+    if not paths:
+        return Q(pk__in=[])
+    return Q(InSubquery(field, agencies_under(paths).order_by().values("pk")))
+
+
 def cases_visible_to(user):
     """Cases the user may open: own company's, own as specialist, the agency's submitted ones
     as chief or supervisor, and cases with an item pushed to the user's department."""
     if not user.is_authenticated:
         return Case.objects.none()
-    condition = Q(project__company_id__in=company_ids_of(user)) | Q(specialist=user)
-    # A draft is the company's own until it is submitted.
-    condition |= _under(
-        agency_paths_for(user, Role.CHIEF_SPECIALIST) + agency_paths_for(user, Role.SUPERVISOR)
-    ) & ~Q(state=CaseState.DRAFT)
+    # Each arm is an indexed lookup on the case's own columns (InSubquery), so the OR stays
+    # a union of index scans instead of a scan of every case joined to its project.
+    condition = Q(specialist=user)
+    companies = company_ids_of(user)
+    if companies:
+        condition |= Q(InSubquery(
+            "project_id", Project.objects.filter(company_id__in=companies).values("pk")))
+    paths = agency_paths_for(user, Role.CHIEF_SPECIALIST) + agency_paths_for(user, Role.SUPERVISOR)
+    if paths:
+        # A draft is the company's own until it is submitted.
+        condition |= in_agencies_under(paths) & ~Q(state=CaseState.DRAFT)
     departments = department_ids_for(user)
     if departments:
-        condition |= Q(
-            pk__in=CaseItem.objects.filter(
-                department_id__in=departments, state__in=ITEM_STATES_VISIBLE_TO_DEPARTMENT
-            ).values("case_id")
-        )
+        condition |= Q(InSubquery("pk", CaseItem.objects.filter(
+            department_id__in=departments, state__in=ITEM_STATES_VISIBLE_TO_DEPARTMENT
+        ).values("case_id")))
     return Case.objects.filter(condition).select_related(*CASE_LIST_RELATED)
 
 
@@ -165,7 +191,7 @@ def visible_items_of(user, case):
 def intake_queue(user):
     return (
         Case.objects.filter(state=CaseState.SUBMITTED)
-        .filter(_under(agency_paths_for(user, Role.CHIEF_SPECIALIST)))
+        .filter(in_agencies_under(agency_paths_for(user, Role.CHIEF_SPECIALIST)))
         .select_related(*CASE_LIST_RELATED)
         .order_by("submitted_at", "pk")
     )
@@ -173,8 +199,8 @@ def intake_queue(user):
 
 def agency_cases(user, state=None):
     cases = Case.objects.filter(
-        _under(agency_paths_for(user, Role.CHIEF_SPECIALIST)
-               + agency_paths_for(user, Role.SUPERVISOR))
+        in_agencies_under(agency_paths_for(user, Role.CHIEF_SPECIALIST)
+                           + agency_paths_for(user, Role.SUPERVISOR))
     ).exclude(state=CaseState.DRAFT)
     if state:
         cases = cases.filter(state=state)
@@ -233,22 +259,23 @@ def supervised_agencies(user):
 
 def agency_overview(user):
     """Counts of cases and items by state, and of items by warning light, per agency the user
-    supervises: three queries."""
+    supervises: three queries. The item figures add up the per-case tallies the database's
+    triggers keep (bangban.dashboards.models), one row per case instead of one per item."""
     agencies = list(supervised_agencies(user))
     ids = [a.pk for a in agencies]
     case_counts = Case.objects.filter(agency_id__in=ids).exclude(state=CaseState.DRAFT).values(
         "agency_id", "state").annotate(n=Count("pk"))
-    item_counts = CaseItem.objects.filter(case__agency_id__in=ids).values(
-        "case__agency_id", "state").annotate(n=Count("pk"))
-    warning_counts = CaseItem.objects.filter(case__agency_id__in=ids).exclude(
-        warning_level="").values("case__agency_id", "warning_level").annotate(n=Count("pk"))
+    columns = {("items", state): f"state_{state}" for state in ItemState}
+    columns.update({("warnings", level): f"warning_{level}" for level in WarningLevel})
+    item_counts = CaseItemTally.objects.filter(case__agency_id__in=ids).values(
+        "case__agency_id").annotate(**{f"n_{column}": Sum(column) for column in columns.values()})
     rows = {a.pk: {"agency": a, "cases": {}, "items": {}, "warnings": {}} for a in agencies}
     for row in case_counts:
         rows[row["agency_id"]]["cases"][row["state"]] = row["n"]
     for row in item_counts:
-        rows[row["case__agency_id"]]["items"][row["state"]] = row["n"]
-    for row in warning_counts:
-        rows[row["case__agency_id"]]["warnings"][row["warning_level"]] = row["n"]
+        for (kind, key), column in columns.items():
+            if row[f"n_{column}"]:
+                rows[row["case__agency_id"]][kind][key] = row[f"n_{column}"]
     return list(rows.values())
 
 

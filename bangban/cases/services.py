@@ -57,7 +57,7 @@ from bangban.deadlines import item_clock
 from bangban.deadlines.models import WarningLevel
 from bangban.deadlines.workdays import add_working_days, next_working_day
 from bangban.documents.models import DocumentKind
-from bangban.documents.services import store_document
+from bangban.documents.services import check_upload, store_document
 from bangban.notifications.services import Message, notify, notify_each
 from bangban.webhooks.services import queue_ledger_event
 
@@ -868,6 +868,8 @@ def supply_supplement(*, item, by, answer="", files=()):
     files = [f for f in files if f]
     if not answer and not files:
         raise ValidationError(_("Upload the requested material or write an answer."))
+    for f in files:
+        check_upload(f)
     documents = [
         store_document(case=item.case, item=item, kind=DocumentKind.SUPPLEMENT, file=f, by=by,
                        title=_("Supplement: %(name)s") % {"name": f.name})

@@ -287,7 +287,13 @@ def _read_rows(sheet, sheet_name, columns, problems):
     rows = _rows_of(sheet)
     header = next(rows, ())
     if all(_blank(cell.value) for cell in header):
-        return []  # an untouched sheet: nothing to import from it
+        # An untouched sheet has nothing to import; rows under no header would be lost unread.
+        if any(not all(_blank(cell.value) for cell in cells) for cells in rows):
+            problems.append(Problem(
+                sheet_name, 1, "",
+                _("The first row is empty; it must hold the column names: %(names)s.")
+                % {"names": " / ".join(str(c.label) for c in columns)}))
+        return []
     lookup = _header_lookup(columns)
     positions = {}
     header_problems = []

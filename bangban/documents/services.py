@@ -44,6 +44,9 @@ _EXECUTABLE_MAGIC = (
 _EXECUTABLE_TYPES = {"application/x-executable", "application/x-msdownload", "application/wasm"}
 # Windows' reserved characters, so that a name is also safe when the ZIP is unpacked there.
 _RESERVED = re.compile(r'[<>:"/\\|?*]')
+# Names Windows gives to devices, whatever the extension: a download saved as "CON.pdf" fails.
+WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                                  *(f"LPT{n}" for n in range(1, 10))})
 NAME_MAX_LENGTH = 120
 
 # What the archive page's upload form offers the specialist; materials, supplements, the
@@ -77,15 +80,20 @@ def _is_executable(file) -> bool:
 
 def check_file_name(name) -> str:
     """The name as the archive shows it: no folder path (refused with a message), no control or
-    reserved characters, no leading dots, at most NAME_MAX_LENGTH characters, Chinese kept."""
-    name = unicodedata.normalize("NFC", str(name or ""))
+    reserved characters or Windows device names, no leading dots, at most NAME_MAX_LENGTH
+    characters, Chinese kept."""
+    name = str(name or "")
     if "/" in name or "\\" in name:
         raise ValidationError(
             _("The file name “%(name)s” contains a folder path; rename the file and upload it "
               "again.") % {"name": name[:NAME_MAX_LENGTH]}
         )
-    name = "".join(c for c in name if not unicodedata.category(c).startswith("C"))
+    # Normalised after the control characters go: one between two characters kept them apart.
+    name = unicodedata.normalize(
+        "NFC", "".join(c for c in name if not unicodedata.category(c).startswith("C")))
     name = _RESERVED.sub("_", name).strip().lstrip(". ").strip()
+    if name.split(".", 1)[0].rstrip().upper() in WINDOWS_DEVICE_NAMES:
+        name = f"_{name}"
     if len(name) > NAME_MAX_LENGTH:
         stem, dot, extension = name.rpartition(".")
         if dot and 0 < len(extension) <= 10:
@@ -145,7 +153,10 @@ def _save(*, case, item, kind, title, file, original_name, content_type, by):
 
     # Two uploads of the same title at once would otherwise both become the same version.
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
-    title = (str(title or "").strip() or original_name)[:200]
+    # A title may come from a file's name (a supplement's): no NUL, which PostgreSQL refuses,
+    # and no other control or bidi character, as in the name itself.
+    title = "".join(c for c in str(title or "") if not unicodedata.category(c).startswith("C"))
+    title = (title.strip() or original_name)[:200]
     previous = Document.objects.filter(case=case, item=item, kind=kind, title=title).aggregate(
         Max("version")
     )["version__max"]
@@ -169,13 +180,20 @@ def _save(*, case, item, kind, title, file, original_name, content_type, by):
     return document
 
 
-@transaction.atomic
-def store_document(*, case, kind, file, by, title="", item=None) -> Document:
-    """Stores an upload in the case archive; a new upload under the same title is a new version."""
+def check_upload(file) -> tuple[str, str]:
+    """(content type, name for the archive) of an upload, or ValidationError. A service storing
+    several uploads checks them all first: a file written before a refusal would stay behind."""
     content_type = validate_upload(file)
     original_name = _with_extension(
         check_file_name(file.name) or "upload", ALLOWED_TYPES[content_type]
     )
+    return content_type, original_name
+
+
+@transaction.atomic
+def store_document(*, case, kind, file, by, title="", item=None) -> Document:
+    """Stores an upload in the case archive; a new upload under the same title is a new version."""
+    content_type, original_name = check_upload(file)
     return _save(case=case, item=item, kind=kind, title=title, file=file,
                  original_name=original_name, content_type=content_type, by=by)
 

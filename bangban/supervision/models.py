@@ -142,6 +142,8 @@ class SupervisionNotice(TimeStampedModel):
             models.Index(fields=["state", "next_escalation_on"],
                          name="supervision_due_idx"),
             models.Index(fields=["department", "state"], name="supervision_department_idx"),
+            # The lists show the newest first: a page without sorting every visible notice.
+            models.Index(fields=["issued_at", "id"], name="supervision_issued_idx"),
         ]
         constraints = [
             # Two scans (or two workers) can never issue two notices for the same lapse: at

@@ -13,8 +13,10 @@ from bangban.accounts.agency_tree import nearest_policy
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import agency_paths_for, case_roles, department_ids_for
 from bangban.accounts.system import is_system_user
-from bangban.cases.models import LedgerEntry
+from bangban.cases.models import Case, LedgerEntry
+from bangban.cases.selectors import in_agencies_under
 from bangban.cases.workflow import FINISHED_ITEM_STATES
+from bangban.core.expressions import InSubquery
 from bangban.deadlines.selectors import items_overdue
 from bangban.supervision.models import SupervisionNotice, SupervisionPolicy, default_policy_value
 from bangban.supervision.workflow import ACTIVE_STATES, SYSTEM, NoticeLevel, NoticeState
@@ -24,13 +26,6 @@ NOTICE_LIST_RELATED = (
 )
 # The roles a notice's page knows; an applicant's role on the case gives nothing here.
 NOTICE_STAFF_ROLES = frozenset({Role.SPECIALIST, Role.CHIEF_SPECIALIST, Role.SUPERVISOR})
-
-
-def _under(paths, field="agency__path"):
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__startswith": path})
-    return condition
 
 
 # ------------------------------------------------------------------------------ policy
@@ -71,8 +66,10 @@ def notice_roles(user, notice):
 def notices_visible_to(user):
     if not user.is_authenticated:
         return SupervisionNotice.objects.none()
-    condition = Q(department_id__in=department_ids_for(user)) | Q(case__specialist=user)
-    condition |= _under(
+    # Lookups on the notice's own columns, so the OR stays a union of index scans.
+    condition = Q(department_id__in=department_ids_for(user)) | Q(InSubquery(
+        "case_id", Case.objects.filter(specialist=user).order_by().values("pk")))
+    condition |= in_agencies_under(
         agency_paths_for(user, Role.CHIEF_SPECIALIST) + agency_paths_for(user, Role.SUPERVISOR)
     )
     return SupervisionNotice.objects.filter(condition).select_related(*NOTICE_LIST_RELATED)
@@ -114,8 +111,8 @@ def notice_counts_by_level(user):
     """{level: {"active": n, "open": n}} over the agencies the user supervises (one query)."""
     counts = {level: {"active": 0, "open": 0} for level in NoticeLevel}
     rows = (
-        SupervisionNotice.objects.filter(_under(agency_paths_for(user, Role.SUPERVISOR)),
-                                         state__in=ACTIVE_STATES)
+        SupervisionNotice.objects.filter(
+            in_agencies_under(agency_paths_for(user, Role.SUPERVISOR)), state__in=ACTIVE_STATES)
         .values("level", "state")
         .annotate(n=Count("pk"))
     )

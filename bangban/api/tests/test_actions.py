@@ -80,6 +80,12 @@ def test_bad_base64_and_a_non_object_body_are_refused(world):
         "result_number": "1号", "result_file": {"name": "x.pdf", "content_base64": "%%%"}})
     assert response.status_code == 400
     assert response.json()["detail"] == "The file's content_base64 is not valid base64."
+    for name in (".", ".."):
+        response = _act(department, world.item, "approve", {
+            "result_number": "1号", "result_file": {"name": name, "content_base64": "JVBERg=="}})
+        assert response.status_code == 400
+        assert response.json()["detail"] == (
+            f"The file name “{name}” cannot be used; give the file a name.")
     response = department.post(f"/api/v1/items/{world.item.pk}/actions/refuse/", ["x"],
                                format="json")
     assert response.status_code == 400

@@ -97,3 +97,17 @@ def world():
         outsider=UserFactory(),
     )
     return SimpleNamespace(case=case, pushed=pushed, hidden=hidden, users=users)
+
+
+@pytest.fixture
+def supplement_item(world):
+    """`world.pushed`, accepted, with a supplement asked for by its department."""
+    from bangban.cases import services
+
+    item = world.pushed
+    services.accept_item(item=item, by=world.users.department)
+    services.request_supplement(item=item, by=world.users.department, reason="缺少图纸",
+                                due_date=timezone.localdate())
+    item.refresh_from_db()
+    assert item.state == ItemState.SUPPLEMENT_REQUESTED
+    return item

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from bangban.accounts.models import Agency, Role
 from bangban.cases.models import ClockPause
 from bangban.cases.workflow import CaseState, ItemState
+from bangban.deadlines.models import WarningLevel
 from tests.factories import (
     AgencyFactory,
     CaseFactory,
@@ -159,6 +160,24 @@ def test_supervisor_overview_counts_per_agency(client, users, agency, department
     assert rows[sub_agency.pk]["items"][list(ItemState).index(ItemState.PUSHED)] == 1
     assert section["totals"]["cases"][states.index(CaseState.IN_PROGRESS)] == 2
     assert len(section["cases"].object_list) == 3
+
+
+def test_supervisor_overview_counts_items_and_lights_per_agency(client, users, agency):
+    # Read from the per-case tallies the database's triggers keep: a change of an item's
+    # state or light must show at once, drafts included as before.
+    case = CaseFactory(in_progress=True, agency=agency)
+    red = CaseItemFactory(case=case, state=ItemState.ACCEPTED, warning_level=WarningLevel.RED)
+    CaseItemFactory(case=case, state=ItemState.ACCEPTED, warning_level=WarningLevel.YELLOW)
+    CaseItemFactory(case=CaseFactory(agency=agency), state=ItemState.PLANNED)  # a draft's
+    red.state, red.warning_level = ItemState.APPROVED, ""
+    red.save(update_fields=["state", "warning_level"])
+    client.force_login(users[Role.SUPERVISOR])
+    row = {r["agency"].pk: r for r in client.get(URL).context["supervisor"]["rows"]}[agency.pk]
+    items = dict(zip(list(ItemState), row["items"]))
+    assert (items[ItemState.ACCEPTED], items[ItemState.APPROVED],
+            items[ItemState.PLANNED]) == (1, 1, 1)
+    assert dict(zip(list(WarningLevel), row["warnings"])) == {
+        WarningLevel.GREEN: 0, WarningLevel.YELLOW: 1, WarningLevel.RED: 0}
 
 
 def _count(client):
