@@ -9,6 +9,7 @@ from bangban.api.models import ApiToken
 from bangban.api.scopes import APPROVAL_INBOUND, READ
 from bangban.api.services import LAST_USED_RESOLUTION, revoke_api_token
 from bangban.api.tests.conftest import client_for, token_key
+from bangban.audit.models import AuditEvent, AuditKind
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,9 @@ def test_a_read_token_cannot_write(world):
                                "code": "permission_denied"}
     world.item.refresh_from_db()
     assert world.item.state == "pushed"
+    # The audit log names the token's user, whom DRF authenticated inside the view.
+    assert AuditEvent.objects.filter(kind=AuditKind.PERMISSION_DENIED, user=world.department,
+                                     path=f"/api/v1/items/{world.item.pk}/actions/accept/").exists()
 
 
 def test_an_inbound_token_cannot_read(world):
