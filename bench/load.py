@@ -5,17 +5,21 @@ a PostgreSQL restart mid-run and a worker killed mid-job.
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres):
 
     uv run python bench/load.py                           # 60 s per run, 20 and 100 users
-    uv run python bench/load.py --duration 300 --users 20
+    uv run python bench/load.py --duration 300 --users 20 --pace paced   # 5 minutes' errors
     uv run python bench/load.py --restart-postgres --kill-worker --users 20
 
 The database (`--database`, default bb_h_scale) must hold the province dataset of
 `manage.py generate_province_data`; with `--generate` the script creates and fills it first
-(about ten minutes at full scale). It starts gunicorn (`--web-workers` processes, sync
+(about two minutes at full scale). It starts gunicorn (`--web-workers` processes, sync
 workers) with the production settings on 127.0.0.1:`--port` and one `manage.py run_worker`,
 logs in `--accounts` accounts per role (sessions prepared in the database, as a login would
-leave them) and runs locust headless for `--duration` seconds per level: first MinimalUser
-(the minimal view, no database), then the mix. For each it prints requests per second,
-p50/p95 latency, and errors, then the ratio of the mix's throughput to the minimal view's.
+leave them) and runs locust headless for `--duration` seconds per run, four runs per user
+count: MinimalUser (the minimal view: no session, no database) and the mix, first flat out
+(each user sends its next request when the last is answered: the server's capacity), then
+paced by `--think` seconds between a user's requests (people reading a page before the next
+click: the latency they see), after `--warmup` seconds of the mix that are not counted. For
+each run it prints requests per second, p50/p95 latency and errors, then the goals as ratios
+for both pacings.
 
 `--restart-postgres` restarts the server (`pg_ctlcluster … restart`) a third of the way
 into a 20-user run of the mix: requests in flight fail with the 503 page (never a 500), and a
@@ -55,8 +59,12 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", default="20,100", help="comma-separated user counts")
     parser.add_argument("--duration", type=int, default=60, help="seconds per run")
-    parser.add_argument("--wait", type=float, default=0.0,
-                        help="think time between a user's requests (s)")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="think time between a user's requests in the paced runs (s)")
+    parser.add_argument("--pace", choices=["both", "flat", "paced"], default="both",
+                        help="flat out, paced by --think, or both (default)")
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="seconds of the mix before the measured runs, not counted")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--accounts", type=int, default=100, help="accounts per role")
@@ -206,14 +214,14 @@ def check_pages(base, accounts):
             log(f"checked {role:>10} {url:<24} {(time.monotonic() - started) * 1000:6.0f} ms")
 
 
-def run_locust(args, base, classes, users, duration, workdir, env_extra=None):
+def run_locust(args, base, classes, users, duration, workdir, wait=0.0):
     prefix = workdir / f"{classes[0]}-{users}-{time.monotonic_ns()}"
     command = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
                *classes, "--headless", "-u", str(users), "-r", str(users), "-t", f"{duration}s",
                "--host", base, "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
                "--loglevel", "ERROR", "--exit-code-on-error", "0"]
     env = {**os.environ, "BANGBAN_LOAD_ACCOUNTS": str(workdir / "accounts.json"),
-           "BANGBAN_LOAD_WAIT": str(args.wait), **(env_extra or {})}
+           "BANGBAN_LOAD_WAIT": str(wait)}
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL), prefix
 
@@ -229,8 +237,8 @@ def results(prefix):
             "p95": float(total["95%"]), "errors": errors}
 
 
-def measure(args, base, classes, users, duration, workdir):
-    process, prefix = run_locust(args, base, classes, users, duration, workdir)
+def measure(args, base, classes, users, duration, workdir, wait=0.0):
+    process, prefix = run_locust(args, base, classes, users, duration, workdir, wait)
     process.wait()
     return results(prefix)
 
@@ -240,21 +248,34 @@ def describe(name, users, r):
             f"p95 {r['p95']:6.0f} ms, {r['requests']:,} requests, {r['failures']} errors")
 
 
+def paces(args):
+    both = [("flat out", 0.0), (f"{args.think:g} s think", args.think)]
+    return {"both": both, "flat": both[:1], "paced": both[1:]}[args.pace]
+
+
 def load(args, base, workdir):
+    """For each user count, the minimal view and the mix: flat out (each user sends its next
+    request when the last is answered: the server's capacity), then paced by `--think` seconds
+    between a user's requests (people reading the page: the latency they see)."""
     figures = {}
     for users in [int(u) for u in args.users.split(",")]:
-        minimal = measure(args, base, ["MinimalUser"], users, args.duration, workdir)
-        log(describe("minimal view", users, minimal))
-        mix = measure(args, base, MIX, users, args.duration, workdir)
-        log(describe("mix", users, mix))
-        for error, count in mix["errors"].items():
-            log(f"      {count:6d} × {error}")
-        figures[users] = (minimal, mix)
-    for users, (minimal, mix) in figures.items():
-        ratio = mix["rps"] / minimal["rps"] if minimal["rps"] else 0
-        log(f"{users} users: mix / minimal view throughput {ratio:.0%} (goal ≥ {GOAL_RATIO:.0%}); "
-            f"p95 {mix['p95']:.0f} ms / {GOAL_P95_MS} ms goal: {mix['p95'] / GOAL_P95_MS:.2f}×; "
-            f"errors {mix['failures']}")
+        runs = {}
+        for pace, wait in paces(args):
+            for name, classes in (("minimal view", ["MinimalUser"]), ("mix", MIX)):
+                run = measure(args, base, classes, users, args.duration, workdir, wait=wait)
+                log(describe(f"{name}, {pace}", users, run))
+                for error, count in run["errors"].items():
+                    log(f"      {count:6d} × {error}")
+                runs[name, wait] = run
+        figures[users] = runs
+    for users, runs in figures.items():
+        for _pace, wait in paces(args):
+            minimal, mix = runs["minimal view", wait], runs["mix", wait]
+            ratio = mix["rps"] / minimal["rps"] if minimal["rps"] else 0
+            log(f"{users:4d} users, think time {wait:g} s: mix / minimal view throughput "
+                f"{ratio:.0%} (goal ≥ {GOAL_RATIO:.0%}: {ratio / GOAL_RATIO:.2f}×); mix p95 "
+                f"{mix['p95']:.0f} ms (goal ≤ {GOAL_P95_MS} ms at 20 users: "
+                f"{mix['p95'] / GOAL_P95_MS:.2f}×); errors {mix['failures']}")
 
 
 def restart_postgres(args, base, workdir, accounts):
@@ -367,8 +388,13 @@ def main():
         wait_until_up(base)
         check_pages(base, accounts)
         log(f"gunicorn: {args.web_workers} workers on {base}, one run_worker; "
-            f"{args.duration} s per run, think time {args.wait} s; logs in {workdir}")
+            f"{args.duration} s per run; logs in {workdir}")
         if not args.skip_load:
+            if args.warmup:
+                # A server that has been running has PostgreSQL's buffers filled and each
+                # process's statements prepared; a cold start would weigh on the first run.
+                warm = measure(args, base, MIX, 20, args.warmup, workdir)
+                log(describe("warm-up", 20, warm))
             load(args, base, workdir)
         if args.restart_postgres:
             restart_postgres(args, base, workdir, accounts)

@@ -10,7 +10,8 @@ pass them on (`X-Forwarded-Proto: https`), so the production settings apply unch
         Supervisor --headless -u 20 -t 60s --host http://127.0.0.1:8765
     uv run locust -f bench/locustfile.py MinimalUser --headless -u 20 -t 60s --host …
 
-Think time between requests: `BANGBAN_LOAD_WAIT` seconds (default 0: each user sends its
+Think time between requests: `BANGBAN_LOAD_WAIT` seconds on average, drawn evenly from half
+to one and a half times it so that users do not click in step (default 0: each user sends its
 next request when the last one is answered, so the run measures the server's capacity).
 """
 
@@ -18,20 +19,21 @@ import json
 import os
 import random
 
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, between, task
 
 ACCOUNTS = {}
 if os.environ.get("BANGBAN_LOAD_ACCOUNTS"):
     with open(os.environ["BANGBAN_LOAD_ACCOUNTS"]) as accounts_file:
         ACCOUNTS = json.load(accounts_file)
 WAIT = float(os.environ.get("BANGBAN_LOAD_WAIT", "0"))
+THINK = between(WAIT / 2, WAIT * 3 / 2)
 HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"}
 
 
 class Account(FastHttpUser):
     abstract = True
     role = ""
-    wait_time = constant(WAIT)
+    wait_time = THINK
 
     def on_start(self):
         self.account = random.choice(ACCOUNTS[self.role])
@@ -122,7 +124,7 @@ class Supervisor(Account):
 class MinimalUser(FastHttpUser):
     """The minimal Django view (no database), for the throughput ratio."""
 
-    wait_time = constant(WAIT)
+    wait_time = THINK
 
     @task
     def healthz(self):

@@ -41,11 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Shared with bench/dashboard.py, bench/ledger_export.py and generate_province_data.
-from bangban.core.province_data import (  # noqa: E402,F401
-    clone_sql,
-    outside_transaction_sql,
-)
+from bangban.core.province_data import clone_sql, outside_transaction_sql  # noqa: E402
 
 AGENCIES, DEPARTMENTS_PER_AGENCY, SPECIALISTS_PER_AGENCY, ITEMS_PER_CASE = 10, 10, 50, 10
 LIMITS = (5, 10, 15, 20)

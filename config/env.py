@@ -104,6 +104,9 @@ VARIABLES = {
         Variable("BANGBAN_LOGIN_FAILURE_LIMIT",
                  "Failed logins (per user name and address) that lock the login.", "5"),
         Variable("BANGBAN_LOGIN_LOCKOUT_MINUTES", "How long a locked login stays locked.", "30"),
+        Variable("BANGBAN_DASHBOARD_CACHE_SECONDS",
+                 "How long a user's dashboard figures are kept in the cache (the page says "
+                 "when they were counted); 0 counts them on every visit.", "60"),
         Variable("BANGBAN_SESSION_IDLE_MINUTES",
                  "A session unused for this long is ended; the user logs in again.", "30"),
         Variable("BANGBAN_SESSION_MAX_HOURS",

@@ -3,8 +3,8 @@
 #   bash scripts/test.sh            # all tests
 #   bash scripts/test.sh -q -k login   # extra arguments go to pytest
 # It installs uv (pip), the Python dependencies (uv sync --frozen), Debian's chromium for the
-# browser tests, gettext for the translation catalogue and Node.js for the single sign-on
-# tests' OpenID provider, checks that the translations
+# browser tests, gettext for the translation catalogue, Node.js for the single sign-on
+# tests' OpenID provider and nginx for the test of deploy/nginx, checks that the translations
 # compile, then runs pytest. Set DATABASE_URL to run on PostgreSQL instead of SQLite.
 set -euo pipefail
 
@@ -20,6 +20,8 @@ command -v msgfmt >/dev/null || apt_packages+=(gettext)
 # The single sign-on tests run a real OpenID provider on Node (tests/oidc_provider).
 command -v node >/dev/null || apt_packages+=(nodejs)
 command -v npm >/dev/null || apt_packages+=(npm)
+# tests/test_deploy_nginx.py runs deploy/nginx in a real nginx (Debian's is in /usr/sbin).
+PATH="$PATH:/usr/sbin" command -v nginx >/dev/null || apt_packages+=(nginx)
 install_apt_packages
 
 if ! command -v uv >/dev/null; then

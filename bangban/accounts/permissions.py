@@ -75,8 +75,10 @@ def case_roles(user, case):
     return frozenset(roles)
 
 
-def item_roles(user, item):
-    roles = set(case_roles(user, item.case))
+def item_roles(user, item, roles_on_case=None):
+    """The user's roles on the item; `roles_on_case`: their case_roles on its case, when known
+    already (a page of the case's items asks once)."""
+    roles = set(case_roles(user, item.case) if roles_on_case is None else roles_on_case)
     if item.department_id in department_ids_for(user) and (
         item.state in ITEM_STATES_VISIBLE_TO_DEPARTMENT
     ):

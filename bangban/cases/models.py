@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bangban.cases.workflow import CaseState, ItemState
@@ -232,7 +233,16 @@ class CaseItem(TimeStampedModel):
         verbose_name = _("case item")
         verbose_name_plural = _("case items")
         ordering = ["case", "position", "pk"]
-        indexes = [models.Index(fields=["department", "state"])]
+        indexes = [
+            models.Index(fields=["department", "state"]),
+            # A department's workbench lists its open items oldest push first, a page at a
+            # time: in index order, so a page joins 25 items, not all of the department's.
+            models.Index(
+                fields=["department", "pushed_at", "id"],
+                condition=Q(state__in=["pushed", "accepted", "supplement_requested"]),
+                name="cases_item_at_department_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "matter"], name="case_item_unique_matter"),
         ]

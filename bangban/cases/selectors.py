@@ -15,6 +15,7 @@ from django.db.models import (
     Subquery,
     Sum,
     When,
+    prefetch_related_objects,
 )
 from django.http import Http404
 
@@ -35,6 +36,7 @@ from bangban.cases.models import (
     LedgerEntry,
     PauseCause,
     ServiceMode,
+    SupplementRequest,
 )
 from bangban.cases.workflow import (
     FINISHED_ITEM_STATES,
@@ -43,6 +45,7 @@ from bangban.cases.workflow import (
     ItemFacts,
     ItemState,
 )
+from bangban.catalog.models import Matter
 from bangban.core.expressions import InSubquery
 from bangban.dashboards.models import CaseItemTally
 from bangban.deadlines.models import WarningLevel
@@ -76,12 +79,13 @@ def with_clock_flags(items):
     ))
 
 
-def item_facts(item):
-    """workflow.ItemFacts of an item (no query when its pauses are prefetched)."""
+def item_facts(item, pauses=None):
+    """workflow.ItemFacts of an item, from its ClockPause rows `pauses` when given, else from
+    `item.pauses` (no query when they are prefetched)."""
     return ItemFacts(
         special_procedure_running=any(
             p.cause == PauseCause.SPECIAL_PROCEDURE and p.ended_at is None
-            for p in item.pauses.all()
+            for p in (item.pauses.all() if pauses is None else pauses)
         ),
         extended=bool(item.extended_days),
     )
@@ -102,9 +106,10 @@ def in_agencies_under(paths, field="agency_id"):
     return Q(InSubquery(field, agencies_under(paths).order_by().values("pk")))
 
 
-def cases_visible_to(user):
+def cases_visible_to(user, pk=None):
     """Cases the user may open: own company's, own as specialist, the agency's submitted ones
-    as chief or supervisor, and cases with an item pushed to the user's department."""
+    as chief or supervisor, and cases with an item pushed to the user's department; with `pk`,
+    that case if the user may open it."""
     if not user.is_authenticated:
         return Case.objects.none()
     # Each arm is an indexed lookup on the case's own columns (InSubquery), so the OR stays
@@ -120,46 +125,125 @@ def cases_visible_to(user):
         condition |= in_agencies_under(paths) & ~Q(state=CaseState.DRAFT)
     departments = department_ids_for(user)
     if departments:
-        condition |= Q(InSubquery("pk", CaseItem.objects.filter(
-            department_id__in=departments, state__in=ITEM_STATES_VISIBLE_TO_DEPARTMENT
-        ).values("case_id")))
-    return Case.objects.filter(condition).select_related(*CASE_LIST_RELATED)
+        items = CaseItem.objects.filter(
+            department_id__in=departments, state__in=ITEM_STATES_VISIBLE_TO_DEPARTMENT)
+        if pk is None:
+            condition |= Q(InSubquery("pk", items.values("case_id")))
+        else:
+            # Whether this case has such an item, not the list of every case that has one
+            # (thousands for a busy department).
+            condition |= Q(Exists(items.filter(case=OuterRef("pk"))))
+    cases = Case.objects.filter(condition)
+    if pk is not None:
+        cases = cases.filter(pk=pk)
+    return cases.select_related(*CASE_LIST_RELATED)
 
 
-def get_case_for(user, pk):
-    """The case with everything its page shows, or 404 when the user may not see it."""
-    items = CaseItem.objects.select_related(
-        "matter__stage", "department__agency", "result_document"
-    ).prefetch_related("prerequisites__matter", "documents", "supplement_requests", "pauses")
+def _agreement_recorded():
+    # A subquery, not a join: each join of the case's query costs PostgreSQL more planning.
+    return Exists(Agreement.objects.filter(case=OuterRef("pk")))
+
+
+def _visible_case(user, pk, shaped):
+    """The case `pk` if the user may see it, as `shaped(queryset)` fetches it, or 404."""
     try:
-        return (
-            cases_visible_to(user)
-            .select_related("agreement__document", "completion_confirmed_by")
-            .prefetch_related(
-                Prefetch("items", queryset=items),
-                "requested_stages",
-                "requested_matters",
-                "project__company__contacts",
-            )
-            .get(pk=pk)
-        )
+        return shaped(cases_visible_to(user, pk=pk)).annotate(
+            agreement_recorded=_agreement_recorded()).get()
     except (Case.DoesNotExist, ValueError):
         raise Http404 from None
 
 
+def get_case_for(user, pk):
+    """The case with its items and the related rows the case's pages read, or 404 when the
+    user may not see it."""
+    items = CaseItem.objects.select_related(
+        "matter__stage", "department__agency", "result_document"
+    ).prefetch_related("prerequisites__matter", "supplement_requests", "pauses")
+    return _visible_case(user, pk, lambda cases: cases.select_related(
+        "completion_confirmed_by"
+    ).prefetch_related(
+        Prefetch("items", queryset=items),
+        "requested_stages",
+        "requested_matters",
+        "project__company__contacts",
+    ))
+
+
+CASE_PAGE_RELATED = ("agency", "project__company", "specialist", "company_contact")
+
+
+def get_case_page_for(user, pk):
+    """The case with what its page shows, or 404 when the user may not see it.
+
+    Like `get_case_for`, but fetching only what the page reads, as the most requested page.
+    Each item's clock pauses are in `clock_pauses`, its open supplement requests (newest first)
+    in `open_supplement_requests` and its prerequisites in `prerequisite_items`: one query
+    each for the whole case rather than a prefetch per item. The company's contacts are
+    fetched for a contact of the company only, and before the plan is published the company
+    sees no items: their states alone are read, for `case_facts`."""
+    case = _visible_case(
+        user, pk, lambda cases: cases.select_related(None).select_related(*CASE_PAGE_RELATED)
+    )
+    roles = case_roles(user, case)
+    lookups = [
+        "requested_stages",
+        Prefetch("requested_matters", queryset=Matter.objects.only("name")),
+    ]
+    if Role.APPLICANT in roles:
+        lookups.append("project__company__contacts")
+    if case.completion_confirmed_by_id:
+        lookups.append("completion_confirmed_by")
+    shows_items = roles != {Role.APPLICANT} or case.plan_published_at is not None
+    if shows_items:
+        items = CaseItem.objects.select_related("matter__stage", "department__agency")
+    else:
+        items = CaseItem.objects.only("case_id", "state")
+    prefetch_related_objects([case], Prefetch("items", queryset=items), *lookups)
+    if shows_items:
+        items = case.items.all()
+        _attach(items, "clock_pauses",
+                ClockPause.objects.filter(item__case=case).order_by("started_at", "pk"))
+        _attach(items, "open_supplement_requests", SupplementRequest.objects.filter(
+            item__case=case, supplied_at__isnull=True).order_by("-created_at"))
+        _attach_prerequisites(items)
+    return case
+
+
+def _attach(items, name, rows):
+    """Sets `name` on each item to the list of its `rows`, in their order."""
+    by_item = {}
+    for row in rows:
+        by_item.setdefault(row.item_id, []).append(row)
+    for item in items:
+        setattr(item, name, by_item.get(item.pk, []))
+
+
+def _attach_prerequisites(items):
+    """Sets each item's `prerequisite_items`, in the items' order, from the rows of the
+    prerequisites table alone: prerequisites are items of the same case
+    (services.generate_plan and update_item_plan keep them so), fetched already."""
+    by_pk = {item.pk: item for item in items}
+    before = {}
+    for item_id, prerequisite_id in CaseItem.prerequisites.through.objects.filter(
+        from_caseitem_id__in=list(by_pk)
+    ).values_list("from_caseitem_id", "to_caseitem_id"):
+        before.setdefault(item_id, set()).add(prerequisite_id)
+    for item in items:
+        pks = before.get(item.pk)
+        item.prerequisite_items = [other for other in items if other.pk in pks] if pks else []
+
+
 def case_facts(user, case):
     """The facts that decide which of the case's actions can be done now (workflow.CaseFacts).
-    Costs no query for a case from `get_case_for`, which fetched everything it reads."""
-    try:
-        agreement_recorded = case.agreement is not None
-    except Agreement.DoesNotExist:
-        agreement_recorded = False
+    Costs no query for a case from `get_case_for` or `get_case_page_for`, which fetched
+    everything it reads."""
     return CaseFacts(
         agent_mode=case.mode == ServiceMode.AGENT,
-        agreement_recorded=agreement_recorded,
+        agreement_recorded=case.agreement_recorded,
         items_finished=all(item.state in FINISHED_ITEM_STATES for item in case.items.all()),
         handed_over=case.handed_over_at is not None,
-        user_signs_for_company=user.is_authenticated and any(
+        # Only a contact of the company may sign for it: nobody else needs its contacts.
+        user_signs_for_company=case.project.company_id in company_ids_of(user) and any(
             contact.user_id == user.pk and contact.is_representative
             for contact in case.project.company.contacts.all()
         ),

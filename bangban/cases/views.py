@@ -33,7 +33,7 @@ from bangban.cases.workflow import (
 )
 from bangban.core.errors import DomainError, InvalidTransition, NotAllowed
 from bangban.core.views import Submission, htmx_redirect, paginate, submit_to_service
-from bangban.deadlines.item_clock import read_item_clock
+from bangban.deadlines.item_clock import pauses_of, read_item_clock
 from bangban.deadlines.selectors import current_calendars
 from bangban.documents.models import DocumentKind
 from bangban.supervision.selectors import active_notices_by_item
@@ -66,9 +66,8 @@ def case_list(request):
     return render(request, "cases/list.html", {"form": form, "page": paginate(request, cases)})
 
 
-def _viewer(user, case):
+def _viewer(roles):
     """How the user looks at the case: as staff, as the company, or as a department."""
-    roles = case_roles(user, case)
     if roles - {Role.APPLICANT}:
         return "staff"
     if roles:
@@ -93,22 +92,23 @@ def _visible_documents(case, viewer, items, plan_published):
 @login_required
 def case_detail(request, pk):
     user = request.user
-    case = selectors.get_case_for(user, pk)
-    viewer = _viewer(user, case)
+    case = selectors.get_case_page_for(user, pk)
     roles = case_roles(user, case)
+    viewer = _viewer(roles)
     plan_published = case.plan_published_at is not None
     items = selectors.visible_items_of(user, case)
     if viewer == "company" and not plan_published:
         items = []
     # The item's active supervision notice, linked from its row (not shown to the company).
     notices = active_notices_by_item(items) if viewer != "company" else {}
-    calendars = current_calendars()  # one query for every item's clock
+    calendars = current_calendars() if items else None  # one query for every item's clock
     item_rows = [
         {"item": item,
-         "actions": item_actions_for(item.state, case.state, item_roles(user, item),
-                                     selectors.item_facts(item)),
+         "actions": item_actions_for(item.state, case.state, item_roles(user, item, roles),
+                                     selectors.item_facts(item, pauses=item.clock_pauses)),
          "notice": notices.get(item.pk),
-         "clock": read_item_clock(item, calendars=calendars)}
+         "clock": read_item_clock(item, calendars=calendars,
+                                  pauses=pauses_of(item, item.clock_pauses))}
         for item in items
     ]
     ledger = []

@@ -6,7 +6,8 @@ city and `province-supervisor` (5,265 staff); 25,000 companies with two contact 
 (50,000 company users); 100,000 projects (one in fifty a key project) with one case each,
 submitted over the last three years, 25 items per case (2,500,000) in every state with warning
 lights, decisions, days used and due dates; one consultation per project, a problem for one
-case in five, a rating for one decided item in ten. Smaller scales shrink every count
+case in five, a rating for one decided item in ten, and a supervision notice for every
+overdue item, as the supervision scan would have left them. Smaller scales shrink every count
 (at least one of each).
 
 The small tables are written with the ORM; the large ones are copied from one template row
@@ -19,6 +20,7 @@ SQLite, so 2.5 M items take minutes, not hours. Every generated user has the sam
 import math
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 PROJECTS, COMPANIES, CONTACTS_PER_COMPANY = 100_000, 25_000, 2
 CITIES, COUNTIES_PER_CITY = 16, 8
@@ -102,6 +104,18 @@ class _Sql:
 
     def as_date(self, moment):
         return f"({moment})::date" if self.postgres else f"date({moment})"
+
+    @property
+    def now(self):
+        return "now()" if self.postgres else "datetime('now')"
+
+    def local_date(self, days=0):
+        """The site's local date (TIME_ZONE) `days` SQL from today, as a date: "today" in SQL
+        would be the database server's day, which differs for hours each night."""
+        today = f"'{timezone.localdate().isoformat()}'"
+        if self.postgres:
+            return f"(DATE {today} + CAST({days} AS integer))"
+        return f"date({today}, '+' || ({days}) || ' days')"
 
 
 def _choose(expression, values):
@@ -214,6 +228,7 @@ def _templates(made):
     from bangban.evaluations.models import Evaluation
     from bangban.problems.models import Problem
     from bangban.projects.models import Category, InvestmentType, Project
+    from bangban.supervision.models import SupervisionNotice
 
     county, contact = made["counties"][0], made["contacts"][0]
     project = Project.objects.create(
@@ -242,7 +257,11 @@ def _templates(made):
     evaluation = Evaluation.objects.create(
         company=contact.company, case=case, item=item, agency=county, rating=1,
         channel="window", entered_by=supervisor)
-    return project, case, item, consultation, problem, evaluation
+    notice = SupervisionNotice.objects.create(
+        number="DB-template", agency=county, case=case, item=item,
+        department_id=item.department_id, item_due_date=case.created_at.date(),
+        issued_at=case.created_at, issued_by=supervisor, response_due=case.created_at.date())
+    return project, case, item, consultation, problem, evaluation, notice
 
 
 def generate(scale=1.0, password="bangban-load-2026", log=print):
@@ -250,9 +269,6 @@ def generate(scale=1.0, password="bangban-load-2026", log=print):
     from django.contrib.auth.hashers import make_password
 
     from bangban.cases.models import Case, CaseItem
-    from bangban.consultations.models import Consultation
-    from bangban.evaluations.models import Evaluation
-    from bangban.problems.models import Problem
 
     sizes = Sizes(scale)
     log(f"generating {sizes.projects:,} projects, {sizes.items:,} items, {sizes.staff:,} staff, "
@@ -260,7 +276,7 @@ def generate(scale=1.0, password="bangban-load-2026", log=print):
     sql = _Sql()
     with transaction.atomic():
         made = _structure(sizes, make_password(password))
-        project, case, item, consultation, problem, evaluation = _templates(made)
+        templates = _templates(made)
         log("accounts, agencies and companies written; copying projects, cases and items")
         with connection.cursor() as cursor:
             cursor.execute("CREATE TEMP TABLE gen_map (kind varchar(16), idx integer, "
@@ -275,10 +291,11 @@ def generate(scale=1.0, password="bangban-load-2026", log=print):
             cursor.execute("ANALYZE gen_map")
             _series(cursor, "gen_n", 1, sizes.projects)
             _series(cursor, "gen_j", 0, ITEMS_PER_CASE - 1)
-            _copy(cursor, sql, sizes, project, case, item, consultation, problem, evaluation)
-            for model, pk in ((Evaluation, evaluation.pk), (Problem, problem.pk),
-                              (Consultation, consultation.pk), (CaseItem, item.pk)):
-                cursor.execute(f'DELETE FROM "{model._meta.db_table}" WHERE id = {int(pk)}')
+            _copy(cursor, sql, sizes, *templates)
+            _project, case, item, consultation, problem, evaluation, notice = templates
+            for template in (notice, evaluation, problem, consultation, item):
+                cursor.execute(f'DELETE FROM "{template._meta.db_table}" '
+                               f"WHERE id = {int(template.pk)}")
             # The template case stays as a draft, which no page counts.
             Case.objects.filter(pk=case.pk).update(state="draft")
             for table in ("gen_map", "gen_n", "gen_j", "gen_project", "gen_case"):
@@ -292,11 +309,12 @@ def generate(scale=1.0, password="bangban-load-2026", log=print):
     return sizes
 
 
-def _copy(cursor, sql, sizes, project, case, item, consultation, problem, evaluation):
+def _copy(cursor, sql, sizes, project, case, item, consultation, problem, evaluation, notice):
     from bangban.cases.models import Case, CaseItem
     from bangban.consultations.models import Consultation
     from bangban.evaluations.models import Evaluation
     from bangban.problems.models import Problem
+    from bangban.supervision.models import SupervisionNotice
 
     counties = sizes.counties
 
@@ -369,3 +387,25 @@ def _copy(cursor, sql, sizes, project, case, item, consultation, problem, evalua
     }, "cases_caseitem AS i JOIN gen_case AS c ON c.id = i.case_id "
        "JOIN cases_case AS cc ON cc.id = c.id JOIN projects_project AS pr ON pr.id = cc.project_id "
        , where="i.state = 'approved' AND i.id % 10 = 0"))
+    # The supervision scan has kept up: every overdue item already has its notice, open with
+    # a reply or an escalation still to come, answered, or closed; the worker starts idle.
+    state = _choose("i.id % 10", ("open",) * 6 + ("answered",) * 3 + ("closed",))
+    reply_due = sql.local_date("1 + i.id % 5")
+    cursor.execute(clone_sql(SupervisionNotice, notice.pk, {
+        "number": "'DB' || i.id", "agency_id": "c.agency_id", "case_id": "i.case_id",
+        "item_id": "i.id", "department_id": "i.department_id",
+        "level": "CASE WHEN i.id % 10 IN (4, 5) THEN 'escalated' ELSE 'notice' END",
+        "state": state, "item_due_date": "i.due_date",
+        "issued_at": sql.days_ago("i.id % 5"), "response_due": reply_due,
+        "next_escalation_on": f"CASE WHEN i.id % 10 < 6 THEN {sql.local_date('2 + i.id % 5')} "
+                              "END",
+        "escalated_at": f"CASE WHEN i.id % 10 IN (4, 5) THEN {sql.days_ago(1)} END",
+        "reply": "CASE WHEN i.id % 10 > 5 THEN '已督促承办科室加快办理' ELSE '' END",
+        "replied_at": f"CASE WHEN i.id % 10 > 5 THEN {sql.days_ago(1)} END",
+        "closing_note": "CASE WHEN i.id % 10 = 9 THEN '事项已办结' ELSE '' END",
+        "closed_at": f"CASE WHEN i.id % 10 = 9 THEN {sql.now} END",
+        "closed_by_id": 'CASE WHEN i.id % 10 = 9 THEN t."issued_by_id" END',
+    }, "cases_caseitem AS i JOIN gen_case AS c ON c.id = i.case_id "
+       "JOIN cases_case AS cc ON cc.id = c.id",
+        where=f"i.state = 'accepted' AND cc.state = 'in_progress' "
+              f"AND i.due_date < {sql.local_date()}"))

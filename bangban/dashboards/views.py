@@ -149,10 +149,11 @@ def dashboard(request):
     context = {"form": form}
     if form.is_valid():
         filters = form.filters()
-        figures = selectors.dashboard_figures(request.user, filters)
+        figures, counted_at = selectors.recent_dashboard_figures(request.user, filters)
         tables = _tables(request, figures)
         trend = _trend(request, figures)
-        context.update(filters=filters, figures=figures, tables=tables, trend=trend,
+        context.update(filters=filters, figures=figures, counted_at=counted_at, tables=tables,
+                       trend=trend,
                        charts=[chart for chart in _charts(tables, trend)
                                if any(sum(s["values"]) for s in chart["series"])])
     return render(request, "dashboards/dashboard.html", context)

@@ -32,12 +32,13 @@ def local_date(moment):
     return timezone.localdate(moment) if moment is not None else None
 
 
-def pauses_of(item):
-    """The item's pauses for clock.py (uses a prefetched `item.pauses` when there is one)."""
+def pauses_of(item, rows=None):
+    """The item's pauses for clock.py, from its ClockPause `rows` when given, else from
+    `item.pauses` (a prefetched one when there is one)."""
     return [
         clock.Pause(local_date(p.started_at), local_date(p.ended_at), p.cause, p.attributed_to,
                     p.get_kind_display() if p.kind else "")
-        for p in item.pauses.all()
+        for p in (item.pauses.all() if rows is None else rows)
     ]
 
 

@@ -3,8 +3,9 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from bangban.notifications import services
 from bangban.notifications.events import EVENT_LABELS, event_label
@@ -31,45 +32,17 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """Every e-mail and SMS with its delivery state. Rows change only through the worker and
-    the "send again" action (a service function)."""
+class OutboxAdmin(admin.ModelAdmin):
+    """An outbox table (`OutboxDelivery`) for support questions: read-only, since rows change
+    only through the worker and the "send again" action (see `send_again_action`), which
+    needs the model's change permission."""
 
-    list_display = ["created_at", "channel", "state", "event_name", "recipient", "address",
-                    "case", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["state", "channel", "event"]
-    list_select_related = ["recipient", "case"]
-    search_fields = ["address", "case__number", "recipient__username", "recipient__full_name",
-                     "provider_message_id", "subject"]
     date_hierarchy = "created_at"
-    fields = ["channel", "event", "recipient", "address", "case", "subject", "body", "state",
-              "attempts", "next_attempt_at", "claimed_until", "last_error", "sent_at",
-              "provider_message_id", "idempotency_key", "created_at"]
-    readonly_fields = fields
     actions = ["send_again"]
 
-    @admin.display(description=_("event"), ordering="event")
-    def event_name(self, obj):
-        return event_label(obj.event)
-
-    @admin.action(description=_("Send the selected failed messages again"),
-                  permissions=["retry"])
-    def send_again(self, request, queryset):
-        count = services.retry_messages(messages=queryset, by=request.user)
-        skipped = queryset.count() - count
-        self.message_user(request, ngettext(
-            "%(count)d message will be sent again.",
-            "%(count)d messages will be sent again.", count) % {"count": count},
-            messages.SUCCESS)
-        if skipped:
-            self.message_user(request, ngettext(
-                "%(count)d message was left alone: only failed messages are sent again.",
-                "%(count)d messages were left alone: only failed messages are sent again.",
-                skipped) % {"count": skipped}, messages.WARNING)
-
     def has_retry_permission(self, request):
-        return request.user.has_perm("notifications.change_outboxmessage")
+        return request.user.has_perm(
+            f"{self.opts.app_label}.{get_permission_codename('change', self.opts)}")
 
     def has_add_permission(self, request):
         return False
@@ -79,6 +52,53 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def send_again_action(*, requeue, description, queued, left_alone):
+    """The "send again" action of an `OutboxAdmin`: `requeue(rows, by)` calls the app's
+    service function, which queues the failed rows among those selected again and returns
+    how many; `queued` and `left_alone` (`ngettext_lazy` with the number as "count") tell the
+    administrator how many were and were not."""
+
+    @admin.action(description=description, permissions=["retry"])
+    def send_again(modeladmin, request, queryset):
+        count = requeue(queryset, request.user)
+        skipped = queryset.count() - count
+        modeladmin.message_user(request, queued % {"count": count}, messages.SUCCESS)
+        if skipped:
+            modeladmin.message_user(request, left_alone % {"count": skipped}, messages.WARNING)
+
+    return send_again
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(OutboxAdmin):
+    """Every e-mail and SMS with its delivery state."""
+
+    list_display = ["created_at", "channel", "state", "event_name", "recipient", "address",
+                    "case", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["state", "channel", "event"]
+    list_select_related = ["recipient", "case"]
+    search_fields = ["address", "case__number", "recipient__username", "recipient__full_name",
+                     "provider_message_id", "subject"]
+    fields = ["channel", "event", "recipient", "address", "case", "subject", "body", "state",
+              "attempts", "next_attempt_at", "claimed_until", "last_error", "sent_at",
+              "provider_message_id", "idempotency_key", "created_at"]
+    readonly_fields = fields
+    send_again = send_again_action(
+        requeue=lambda rows, by: services.retry_messages(messages=rows, by=by),
+        description=_("Send the selected failed messages again"),
+        queued=ngettext_lazy("%(count)d message will be sent again.",
+                             "%(count)d messages will be sent again.", "count"),
+        left_alone=ngettext_lazy(
+            "%(count)d message was left alone: only failed messages are sent again.",
+            "%(count)d messages were left alone: only failed messages are sent again.",
+            "count"),
+    )
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_name(self, obj):
+        return event_label(obj.event)
 
 
 class NotificationTemplateForm(forms.ModelForm):

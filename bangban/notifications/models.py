@@ -99,15 +99,35 @@ class OutboxState(models.TextChoices):
 DUE_STATES = (OutboxState.PENDING, OutboxState.RETRYING, OutboxState.SENDING)
 
 
-class OutboxMessage(models.Model):
-    """One e-mail or SMS to one person, written in the same transaction as the change it
-    reports, and delivered by the worker (`manage.py run_worker`).
+class OutboxDelivery(models.Model):
+    """A row of an outbox table: something to send, written in the same transaction as the
+    change it reports and delivered by the worker (`manage.py run_worker`) with the claims,
+    leases and retries of `bangban.notifications.outbox`, which reads and writes these columns.
+    Each table adds what it sends, to whom, and a key that stays the same on every attempt:
+    a worker that dies mid-send leaves the row to be sent again once its lease runs out.
+    """
 
-    The worker claims a due row with a conditional UPDATE (state → sending, with a lease until
-    `claimed_until` and a fresh `claim_token`), sends it, and records the outcome only if it
-    still holds the claim. A worker that dies mid-send leaves the row in *sending*; when the
-    lease runs out another worker picks it up and sends it again with the same
-    `idempotency_key`, which the provider uses to recognise a message it already has.
+    state = models.CharField(
+        _("delivery state"), max_length=16, choices=OutboxState.choices,
+        default=OutboxState.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+
+class OutboxMessage(OutboxDelivery):
+    """One e-mail or SMS to one person. A message sent again after a worker died goes out
+    with the same `idempotency_key`, which the provider uses to recognise a message it
+    already has.
     """
 
     idempotency_key = models.UUIDField(
@@ -126,23 +146,11 @@ class OutboxMessage(models.Model):
     address = models.CharField(_("address"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("message"), blank=True)
-    state = models.CharField(
-        _("delivery state"), max_length=16, choices=OutboxState.choices,
-        default=OutboxState.PENDING,
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=128, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(OutboxDelivery.Meta):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             # The worker's query: state IN (due states) AND next_attempt_at <= now.
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx"),

@@ -1,7 +1,6 @@
-"""Claiming, leasing and retrying rows of an outbox table, for any table with the outbox's
-delivery columns (`state` of `OutboxState`, `attempts`, `next_attempt_at`, `claimed_until`,
-`claim_token`, `last_error`, `sent_at`): e-mail and SMS (`OutboxMessage`) and webhook
-deliveries (`bangban.webhooks`) share this code and differ only in how a row is sent.
+"""Claiming, leasing and retrying rows of an outbox table, for any model built on
+`OutboxDelivery`: e-mail and SMS (`OutboxMessage`) and webhook deliveries
+(`bangban.webhooks`) share this code and differ only in how a row is sent.
 
 A claim is a conditional UPDATE — `… SET state = 'sending' WHERE pk = ? AND state = <seen>
 AND next_attempt_at <= now` — so of two workers that see the same row, one gets it and the
@@ -23,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bangban.core.worker import stop_requested
-from bangban.notifications.models import DUE_STATES, OutboxState
+from bangban.notifications.models import DUE_STATES, OutboxDelivery, OutboxState
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ class Outbox:
     """One outbox table and the settings (by name, so tests can override them) of its retry
     policy."""
 
-    model: type
+    model: type[OutboxDelivery]
     label: str
     max_attempts_setting: str = "OUTBOX_MAX_ATTEMPTS"
     lease_setting: str = "OUTBOX_LEASE_SECONDS"

@@ -4,8 +4,9 @@
 Each runs in one transaction: it locks the notice row (`select_for_update`; issuing locks the
 case and the item, in the same order as the case services), checks the actor's role and the
 notice's state and level against the workflow table, validates, saves, appends a ledger entry
-to the case and writes the notifications. A second click, or a second worker scanning at the
-same moment, finds the new state and gets a clear "already done" instead of a double action.
+to the case (`record_ledger`, which queues its webhook deliveries) and writes the
+notifications. A second click, or a second worker scanning at the same moment, finds the new
+state and gets a clear "already done" instead of a double action.
 
 The scan acts as the system user (`bangban.accounts.system.system_user`), with the role
 `SYSTEM`; it may only escalate or refer what is due: an unanswered notice past its deadline.
@@ -23,7 +24,8 @@ from bangban.accounts.models import Role
 from bangban.accounts.permissions import case_roles
 from bangban.accounts.recipients import department_representatives, staff_with_role_over
 from bangban.accounts.system import is_system_user
-from bangban.cases.models import Case, CaseItem, LedgerEntry
+from bangban.cases.models import Case, CaseItem
+from bangban.cases.services import record_ledger
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.core.errors import InvalidTransition, NotAllowed
 from bangban.core.validation import required_text
@@ -64,12 +66,10 @@ def _leadership(agency):
 def _record(notice, *, by, role, action, reason="", **details):
     # The item's state is recorded unchanged on both sides, like a contact logged on a case:
     # supervision changes the notice, never the item.
-    return LedgerEntry.objects.create(
-        case=notice.case, item=notice.item, actor=by, actor_role=role,
-        action=f"supervision_{action}", reason=reason,
-        from_state=notice.item.state, to_state=notice.item.state,
-        details={"notice": notice.number, "level": notice.level, "state": notice.state,
-                 **details},
+    return record_ledger(
+        case=notice.case, item=notice.item, by=by, role=role, action=f"supervision_{action}",
+        from_state=notice.item.state, to_state=notice.item.state, reason=reason,
+        notice=notice.number, level=notice.level, state=notice.state, **details,
     )
 
 

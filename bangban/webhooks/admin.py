@@ -4,8 +4,9 @@ through the services) and their deliveries (read-only; failed ones can be sent a
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
+from bangban.notifications.admin import OutboxAdmin, send_again_action
 from bangban.webhooks import services
 from bangban.webhooks.events import EVENT_CHOICES
 from bangban.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -72,45 +73,25 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
-    """Every webhook delivery with its state. Rows change only through the worker and the
-    "send again" action (a service function)."""
+class WebhookDeliveryAdmin(OutboxAdmin):
+    """Every webhook delivery with its state."""
 
     list_display = ["created_at", "event", "endpoint", "case", "state", "attempts",
                     "response_status", "next_attempt_at", "sent_at"]
     list_filter = ["state", "endpoint", "event"]
     list_select_related = ["endpoint", "case"]
     search_fields = ["case__number", "event", "delivery_id", "last_error"]
-    date_hierarchy = "created_at"
     fields = ["delivery_id", "endpoint", "event", "case", "ledger_entry", "body", "state",
               "attempts", "next_attempt_at", "claimed_until", "response_status", "last_error",
               "sent_at", "created_at"]
     readonly_fields = fields
-    actions = ["send_again"]
-
-    @admin.action(description=_("Send the selected failed deliveries again"),
-                  permissions=["retry"])
-    def send_again(self, request, queryset):
-        count = services.resend_deliveries(deliveries=queryset, by=request.user)
-        skipped = queryset.count() - count
-        self.message_user(request, ngettext(
-            "%(count)d delivery will be sent again.",
-            "%(count)d deliveries will be sent again.", count) % {"count": count},
-            messages.SUCCESS)
-        if skipped:
-            self.message_user(request, ngettext(
-                "%(count)d delivery was left alone: only failed deliveries are sent again.",
-                "%(count)d deliveries were left alone: only failed deliveries are sent again.",
-                skipped) % {"count": skipped}, messages.WARNING)
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("webhooks.change_webhookdelivery")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    send_again = send_again_action(
+        requeue=lambda rows, by: services.resend_deliveries(deliveries=rows, by=by),
+        description=_("Send the selected failed deliveries again"),
+        queued=ngettext_lazy("%(count)d delivery will be sent again.",
+                             "%(count)d deliveries will be sent again.", "count"),
+        left_alone=ngettext_lazy(
+            "%(count)d delivery was left alone: only failed deliveries are sent again.",
+            "%(count)d deliveries were left alone: only failed deliveries are sent again.",
+            "count"),
+    )

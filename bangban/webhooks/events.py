@@ -4,7 +4,9 @@ Every ledger entry (`bangban.cases.services.record_ledger`) is one event, named
 `case.<action>` or, for an entry about one item, `item.<action>`: `case.accept`,
 `item.approve`, `item.problem_raise`, `case.evaluate` … An endpoint subscribes to entries of
 `EVENT_CHOICES`: single events or the groups (patterns with `*`) at its top, so that a new
-action is delivered to the groups it falls into without anything to change here.
+action is delivered to the groups it falls into without anything to change here. The single
+events are the case and item actions and the supervision notices' (`item.supervision_issue`
+and one per action of `NOTICE_ACTIONS`), each read from its app's workflow table.
 """
 
 from fnmatch import fnmatchcase
@@ -12,6 +14,8 @@ from fnmatch import fnmatchcase
 from django.utils.translation import gettext_lazy as _
 
 from bangban.cases.workflow import CASE_ACTIONS, ITEM_ACTIONS
+from bangban.supervision.workflow import LEDGER_LABELS as SUPERVISION_LABELS
+from bangban.supervision.workflow import NOTICE_ACTIONS
 
 EVENT_GROUPS = {
     "*": _("Every event"),
@@ -21,13 +25,19 @@ EVENT_GROUPS = {
     "*.evaluate": _("Ratings of a case or an item"),
     "*.rectification_*": _("Rectification of bad ratings"),
     "*.meeting_*": _("Joint meetings on a case"),
+    "*.supervision_*": _("Supervision notices: issued, answered, escalated, referred, "
+                         "closed …"),
 }
+
+# Issuing creates a notice, so it is no transition of the table; every notice is on an item.
+SUPERVISION_EVENTS = [f"supervision_{name}" for name in ("issue", *NOTICE_ACTIONS)]
 
 EVENT_CHOICES = [
     *EVENT_GROUPS.items(),
     ("case.create_application", _("Application created")),
     *((f"case.{name}", action.label) for name, action in CASE_ACTIONS.items()),
     *((f"item.{name}", action.label) for name, action in ITEM_ACTIONS.items()),
+    *((f"item.{action}", SUPERVISION_LABELS[action]) for action in SUPERVISION_EVENTS),
 ]
 EVENT_NAMES = frozenset(name for name, _label in EVENT_CHOICES)
 
@@ -37,7 +47,8 @@ PUBLIC_DETAILS = (
     "added", "removed", "matters", "promised_limit", "planned_start", "planned_end",
     "projected_completion", "due_date", "suspension_reason", "termination_reason", "method",
     "problem", "level", "state", "evaluation", "rating", "rectification", "meeting",
-    "meeting_state", "document", "version", "policy", "consultation",
+    "meeting_state", "document", "version", "policy", "consultation", "notice", "item_due_date",
+    "response_due", "referred_to",
 )
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bangban.core.models import TimeStampedModel
-from bangban.notifications.models import OutboxState
+from bangban.notifications.models import OutboxDelivery
 from bangban.webhooks.events import EVENT_NAMES
 
 validate_target_url = URLValidator(
@@ -59,11 +59,11 @@ class WebhookEndpoint(TimeStampedModel):
                                    % {"names": ", ".join(unknown)}})
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(OutboxDelivery):
     """One event for one endpoint, written in the same transaction as the ledger entry it
-    reports and sent by the worker with the outbox's claims, leases and retries
-    (`bangban.notifications.outbox`). `delivery_id` goes out as X-Bangban-Delivery and stays
-    the same on every attempt, so the receiver can recognise a repeat."""
+    reports and sent by the worker like e-mail and SMS (`OutboxDelivery`). `delivery_id`
+    goes out as X-Bangban-Delivery and stays the same on every attempt, so the receiver can
+    recognise a repeat."""
 
     delivery_id = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True,
                                    editable=False)
@@ -79,22 +79,14 @@ class WebhookDelivery(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     body = models.TextField(_("body (JSON)"))
-    state = models.CharField(_("delivery state"), max_length=16, choices=OutboxState.choices,
-                             default=OutboxState.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
-    last_error = models.TextField(_("last error"), blank=True)
     response_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True,
                                                        blank=True)
+    # The outbox's column under the label a 2xx answer earns: the receiver has the event.
     sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(OutboxDelivery.Meta):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="webhook_due_idx"),
             models.Index(fields=["endpoint", "-created_at"], name="webhook_endpoint_idx"),

@@ -101,9 +101,10 @@ TEMPLATES = [
 
 _database_url = env_str("DATABASE_URL")
 DATABASES = {
-    # The health check makes a connection that a database restart broke reconnect at the start
-    # of the next request instead of failing it.
-    "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    # Connections live ten minutes, keeping their prepared statements (below); the health
+    # check makes a connection that a database restart broke reconnect at the start of the next
+    # request instead of failing it.
+    "default": dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
     if _database_url
     else {
         "ENGINE": "django.db.backends.sqlite3",
@@ -111,6 +112,12 @@ DATABASES = {
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, so psycopg prepares a statement the fifth time a
+    # connection runs it: a case page's joins cost PostgreSQL more to plan than to execute
+    # (bench/load.py), and a prepared statement is planned once per connection.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5,
+                                       **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A table in the database, so that every web process on every machine shares one cache: the
 # public progress query's rate limit (django-ratelimit, per client address) counts there. The
@@ -182,6 +189,8 @@ RATELIMIT_VIEW = "bangban.accounts.views.rate_limited"
 # Sessions end after BANGBAN_SESSION_IDLE_MINUTES without a request and
 # BANGBAN_SESSION_MAX_HOURS after the login (bangban.core.middleware.SessionTimeoutMiddleware).
 SESSION_IDLE_SECONDS = env_int("BANGBAN_SESSION_IDLE_MINUTES") * 60
+# A province's dashboard adds up every case of the province; see bangban.dashboards.selectors.
+DASHBOARD_CACHE_SECONDS = env_int("BANGBAN_DASHBOARD_CACHE_SECONDS")
 SESSION_COOKIE_AGE = env_int("BANGBAN_SESSION_MAX_HOURS") * 3600
 if SESSION_IDLE_SECONDS < 60 or SESSION_COOKIE_AGE < SESSION_IDLE_SECONDS:
     raise ImproperlyConfigured(

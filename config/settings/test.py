@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+# Tests change data and read the dashboard straight after; the cache has its own tests.
+os.environ.setdefault("BANGBAN_DASHBOARD_CACHE_SECONDS", "0")
 os.environ.setdefault("BANGBAN_MEDIA_ROOT", tempfile.mkdtemp(prefix="bangban-media-"))
 
 from config.settings.base import *  # noqa: E402,F403

@@ -115,6 +115,19 @@ def ledger_details(entry):
     return lines
 
 
+@cache
+def _choice_labels(model, field_name):
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.filter
+def choice_label(instance, field_name):
+    """`{{ item|choice_label:"state" }}` shows what `{{ item.get_state_display }}` does, without
+    rebuilding the field's choices on every call: the case page calls it for each row."""
+    value = getattr(instance, field_name)
+    return _choice_labels(type(instance), field_name).get(value, value)
+
+
 @register.filter
 def role_label(value):
     try:

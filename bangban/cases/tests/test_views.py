@@ -24,7 +24,9 @@ from bangban.cases.models import (
     LedgerEntry,
     PauseCause,
     ServiceMode,
+    SupplementRequest,
 )
+from bangban.cases.templatetags.case_tags import choice_label
 from bangban.cases.workflow import CaseState, ItemState, case_actions_for, item_actions_for
 from bangban.catalog.models import DefaultItem
 from bangban.core.errors import NotAllowed
@@ -161,6 +163,51 @@ def test_company_sees_only_application_and_state_before_publication(client, worl
     assert 'id="application"' in html
     assert 'id="service-guide"' not in html
     assert world.pushed.matter.name not in html
+
+
+def _row(html, item):
+    row = html[html.index(f'id="item-{item.pk}"'):]
+    return row[:row.index("</tr>")]
+
+
+def test_item_rows_show_prerequisites_missing_supplements_and_the_result(client, world):
+    later = CaseItemFactory(case=world.case, department=world.department, position=5)
+    later.prerequisites.add(world.hidden, world.pushed)
+    world.pushed.prerequisites.add(world.hidden)
+    requested_by = world.users.department
+    SupplementRequest.objects.create(item=world.pushed, reason="缺少消防图纸",
+                                     requested_by=requested_by)
+    SupplementRequest.objects.create(item=world.pushed, reason="缺少环评批复",
+                                     requested_by=requested_by, supplied_at=timezone.now())
+    result = Document.objects.create(
+        case=world.case, item=world.pushed, kind=DocumentKind.RESULT, title="批复",
+        file="r.pdf", original_name="r.pdf", content_type="application/pdf", size=1,
+        sha256="0" * 64, uploaded_by=requested_by)
+    CaseItem.objects.filter(pk=world.pushed.pk).update(result_document=result,
+                                                       result_number="滨审批〔2026〕1号")
+    html = as_user(client, world.users.specialist).get(
+        detail_url(world.case), headers={"accept-language": "en"}).content.decode()
+    # In the plan's order, whatever order they were linked in.
+    assert (f"runs after: {world.pushed.matter.name}、{world.hidden.matter.name}"
+            in _row(html, later))
+    pushed = _row(html, world.pushed)
+    assert "缺少消防图纸" in pushed
+    assert "缺少环评批复" not in pushed  # supplied already
+    assert reverse("documents:download", args=[result.pk]) in pushed
+    assert "runs after" not in _row(html, world.hidden)
+    # A department sees what its item runs after, even an item not pushed to it.
+    html = as_user(client, world.users.department).get(
+        detail_url(world.case), headers={"accept-language": "en"}).content.decode()
+    assert f"runs after: {world.hidden.matter.name}" in _row(html, world.pushed)
+    assert f'id="item-{world.hidden.pk}"' not in html
+
+
+def test_choice_label_shows_what_get_display_shows(world):
+    item = world.pushed
+    with translation.override("en"):
+        assert choice_label(item, "state") == item.get_state_display() == "Pushed to department"
+        item.state = "no-such-state"
+        assert choice_label(item, "state") == item.get_state_display() == "no-such-state"
 
 
 def test_staff_find_the_delivery_page_from_the_case_page(client, world):
@@ -664,16 +711,22 @@ def _add_items(world, n):
                                    from_state="reviewed", to_state="pushed")
 
 
+# The case page's queries for each viewer, with every section filled (_add_items).
+CASE_PAGE_QUERIES = {"specialist": 17, "department": 15, "applicant": 16}
+
+
 @pytest.mark.parametrize("role", ["specialist", "department", "applicant"])
 def test_case_page_query_count_does_not_grow_with_items(client, world, role,
                                                         django_assert_num_queries):
     as_user(client, getattr(world.users, role))
     url = detail_url(world.case)
     _add_items(world, 2)
+    client.get(url)  # the process's first request loads the working-day calendar
     few = _queries(client, url)
     _add_items(world, 28)
     with django_assert_num_queries(few):
         client.get(url)
+    assert few == CASE_PAGE_QUERIES[role]
 
 
 def test_case_states_are_all_labelled_on_the_page(client, world):

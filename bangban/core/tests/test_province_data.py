@@ -12,7 +12,10 @@ from bangban.accounts.models import Membership, Role, User
 from bangban.cases.models import Case, CaseItem
 from bangban.companies.models import CompanyContact
 from bangban.core import province_data
+from bangban.deadlines.selectors import items_overdue
 from bangban.projects.models import Project
+from bangban.supervision.jobs import scan_supervision
+from bangban.supervision.models import SupervisionNotice
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +91,19 @@ def test_every_role_works_on_the_generated_data(generated, client):
             assert response.status_code == 200, (user.username, url)
     client.force_login(specialist)
     assert case.number.encode() in client.get(reverse("cases:list"), headers=EN).content
+
+
+def test_the_supervision_scan_has_nothing_left_to_do(generated, client):
+    """Every overdue item has its notice, so a load test's worker starts idle."""
+    overdue = items_overdue()
+    assert overdue.exists()
+    notices = SupervisionNotice.objects.all()
+    assert notices.count() == overdue.count()
+    assert set(notices.values_list("state", flat=True)) == {"open", "answered", "closed"}
+    assert notices.filter(level="escalated", state="open").exists()
+    assert scan_supervision() == 0
+    notice = notices.filter(state="closed").first()
+    client.force_login(User.objects.get(username=province_data.SUPERVISOR))
+    response = client.get(reverse("supervision:detail", args=[notice.pk]), headers=EN)
+    assert response.status_code == 200
+    assert notice.number.encode() in response.content

@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -275,3 +276,33 @@ def test_the_dashboard_costs_the_same_queries_whatever_it_counts(client, provinc
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_figures_are_kept_for_the_configured_seconds_then_counted_again(client, province,
+                                                                          settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    supervisor = province["supervisor"]
+    with CaptureQueriesContext(connection) as counting:
+        response, links = _figures(client, supervisor)
+    assert _figure(links, "cases", "all") == 2
+    counted_at = re.search(r'id="bb-counted-at">Figures as of ([^<]+)\.<',
+                           response.content.decode()).group(1)
+    _case(province["city"], specialist=province["alice"])
+    with CaptureQueriesContext(connection) as kept:
+        response, links = _figures(client, supervisor)
+    assert _figure(links, "cases", "all") == 2  # as counted, and the page says when
+    assert f"Figures as of {counted_at}." in response.content.decode()
+    assert len(kept) < len(counting) - 5
+    # Another filter, another user or a changed scope is counted afresh.
+    assert _figure(_figures(client, supervisor, "?period=all")[1], "cases", "all") == 4
+    MembershipFactory(user=province["bob"], agency=province["city"], role=Role.SUPERVISOR)
+    assert _figure(_figures(client, province["bob"])[1], "cases", "all") == 3
+    cache.clear()
+    assert _figure(_figures(client, supervisor)[1], "cases", "all") == 3
+
+
+def test_with_no_cache_seconds_every_visit_counts(client, province):
+    _figures(client, province["supervisor"])
+    _case(province["city"], specialist=province["alice"])
+    assert _figure(_figures(client, province["supervisor"])[1], "cases", "all") == 3

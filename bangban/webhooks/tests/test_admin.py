@@ -1,11 +1,13 @@
 """Endpoints and deliveries in the admin, through the services."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from bangban.notifications.models import OutboxState
 from bangban.webhooks import services
 from bangban.webhooks.models import WebhookDelivery, WebhookEndpoint
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,58 @@ def test_failed_deliveries_are_listed_and_sent_again(admin_client, admin_user):
     sent.refresh_from_db()
     assert (dead.state, dead.attempts) == (OutboxState.PENDING, 0)
     assert sent.state == OutboxState.SENT
+
+
+def _deliveries(admin_user):
+    endpoint = services.create_endpoint(by=admin_user, name="审批系统",
+                                        url="https://a.example.gov.cn/", events=["*"])
+    return [WebhookDelivery.objects.create(endpoint=endpoint, event="item.approve", body="{}",
+                                           state=state, attempts=8, last_error="timeout")
+            for state in (OutboxState.DEAD, OutboxState.RETRYING, OutboxState.SENT)]
+
+
+def test_send_again_calls_the_delivery_service_once(admin_client, admin_user, monkeypatch):
+    dead, retrying, sent = _deliveries(admin_user)
+    calls = []
+    real = services.resend_deliveries
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "resend_deliveries", spy)
+    response = admin_client.post(DELIVERIES, {
+        "action": "send_again", "_selected_action": [dead.pk, retrying.pk, sent.pk],
+    }, follow=True, **EN)
+    assert [(sorted(row.pk for row in call["deliveries"]), call["by"]) for call in calls] == [
+        (sorted([dead.pk, retrying.pk, sent.pk]), admin_user)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "2 deliveries will be sent again.",
+        "1 delivery was left alone: only failed deliveries are sent again."]
+    retrying.refresh_from_db()
+    assert (retrying.state, retrying.attempts) == (OutboxState.PENDING, 0)
+
+
+def test_send_again_reports_in_the_administrators_language(admin_client, admin_user):
+    dead, retrying, sent = _deliveries(admin_user)
+    response = admin_client.post(DELIVERIES, {
+        "action": "send_again", "_selected_action": [dead.pk, retrying.pk, sent.pk],
+    }, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert [str(m) for m in response.context["messages"]] == [
+        "2 条推送将重新发送。", "1 条推送未处理：只有推送失败的记录才会重新发送。"]
+
+
+def test_only_staff_with_the_change_permission_send_deliveries_again(client, admin_user):
+    dead, _, _ = _deliveries(admin_user)
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_webhookdelivery"))
+    client.force_login(staff)
+    assert "send_again" not in client.get(DELIVERIES).content.decode()
+    client.post(DELIVERIES, {"action": "send_again", "_selected_action": [dead.pk]})
+    dead.refresh_from_db()
+    assert dead.state == OutboxState.DEAD
+    staff.user_permissions.add(Permission.objects.get(codename="change_webhookdelivery"))
+    assert "send_again" in client.get(DELIVERIES).content.decode()
+    client.post(DELIVERIES, {"action": "send_again", "_selected_action": [dead.pk]})
+    dead.refresh_from_db()
+    assert dead.state == OutboxState.PENDING
