@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bangban.api import services
 from bangban.api.models import ApiToken, InboundEvent
 from bangban.api.scopes import SCOPES
+from bangban.core.admin import ViewOnlyAdminMixin
 
 
 class ApiTokenCreationForm(forms.ModelForm):
@@ -66,16 +67,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundEvent)
-class InboundEventAdmin(admin.ModelAdmin):
+class InboundEventAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("event_id", "event", "item", "item_state", "user", "processed_at")
     list_select_related = ("item__matter", "user")
     search_fields = ("event_id",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,19 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bangban.cases.models import Agreement, Case, CaseItem, LedgerEntry, SupplementRequest
-
-
-class ViewOnlyAdminMixin:
-    """No add, change or delete: the admin shows the rows, services write them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from bangban.core.admin import ViewOnlyAdminMixin
 
 
 class NoAddOrDeleteMixin:

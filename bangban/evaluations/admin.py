@@ -1,5 +1,9 @@
+"""Ratings and rectifications change only through their services (the evaluation pages):
+the admin shows them."""
+
 from django.contrib import admin
 
+from bangban.core.admin import ViewOnlyAdminMixin
 from bangban.evaluations.models import Evaluation, EvaluationPolicy, Rectification
 
 
@@ -9,21 +13,8 @@ class EvaluationPolicyAdmin(admin.ModelAdmin):
     list_select_related = ("agency",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Ratings and rectifications change only through their services (the evaluation pages)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyAdmin):
+class EvaluationAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "item", "company", "rating", "channel", "rated_at")
     list_filter = ("rating", "channel")
     list_select_related = ("case", "item__matter", "company")
@@ -31,7 +22,7 @@ class EvaluationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ReadOnlyAdmin):
+class RectificationAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "evaluation", "state", "due_date")
     list_filter = ("state",)
     list_select_related = ("evaluation__case", "evaluation__item__matter")

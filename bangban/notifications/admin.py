@@ -7,6 +7,7 @@ from django.contrib.auth import get_permission_codename
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from bangban.core.admin import ViewOnlyAdminMixin
 from bangban.notifications import services
 from bangban.notifications.events import EVENT_LABELS, event_label
 from bangban.notifications.models import Notification, NotificationTemplate, OutboxMessage
@@ -32,7 +33,7 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """An outbox table (`OutboxDelivery`) for support questions: read-only, since rows change
     only through the worker and the "send again" action (see `send_again_action`), which
     needs the model's change permission."""
@@ -43,15 +44,6 @@ class OutboxAdmin(admin.ModelAdmin):
     def has_retry_permission(self, request):
         return request.user.has_perm(
             f"{self.opts.app_label}.{get_permission_codename('change', self.opts)}")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def send_again_action(*, requeue, description, queued, left_alone):

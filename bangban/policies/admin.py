@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from bangban.core.admin import ViewOnlyAdminMixin
 from bangban.policies.models import CasePolicy, Policy, PolicyTag
 
 
@@ -23,18 +24,9 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CasePolicy)
-class CasePolicyAdmin(admin.ModelAdmin):
+class CasePolicyAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: links change through the case's policy page, which writes the ledger."""
 
     list_display = ("case", "policy", "added_by", "created_at")
     list_select_related = ("case__project", "policy", "added_by")
     search_fields = ("case__number", "policy__title")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

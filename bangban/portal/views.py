@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from bangban.accounts.models import Role
 from bangban.accounts.permissions import roles_of_user
 from bangban.cases import selectors
-from bangban.core.views import paginate
 from bangban.cases.workflow import CaseState, ItemState
+from bangban.core.views import paginate
 from bangban.deadlines.models import WarningLevel
 from bangban.projects.selectors import projects_of_company_user
 from bangban.supervision import selectors as supervision_selectors
@@ -43,13 +43,14 @@ def _specialist_section(request):
     user = request.user
     return {
         "cases": paginate(request, selectors.cases_of_specialist(user), "mine_page"),
-        "items": paginate(request, selectors.items_waiting_for_specialist(user), "waiting_page"),
+        "items": paginate(request, selectors.items_waiting_for_specialist(
+            user, related=selectors.ITEM_TABLE_RELATED), "waiting_page"),
     }
 
 
 def _department_section(request):
-    return {"items": paginate(request, selectors.items_for_department(request.user),
-                              "department_page"),
+    return {"items": paginate(request, selectors.items_for_department(
+                request.user, related=selectors.ITEM_TABLE_RELATED), "department_page"),
             "notices": paginate(request,
                                 supervision_selectors.open_notices_for_department(request.user),
                                 "notices_page")}

@@ -1,5 +1,9 @@
+"""Problems and letters change only through their services (the problem pages, the worker):
+the admin shows them."""
+
 from django.contrib import admin
 
+from bangban.core.admin import ViewOnlyAdminMixin
 from bangban.problems.models import FeedbackLetter, Problem, ProblemPolicy
 
 
@@ -9,21 +13,8 @@ class ProblemPolicyAdmin(admin.ModelAdmin):
     list_select_related = ("agency",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Problems and letters change only through their services (the problem pages, the worker)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Problem)
-class ProblemAdmin(ReadOnlyAdmin):
+class ProblemAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "case", "department", "level", "state", "due_on")
     list_filter = ("level", "state")
     list_select_related = ("case__project", "department")
@@ -31,7 +22,7 @@ class ProblemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(FeedbackLetter)
-class FeedbackLetterAdmin(ReadOnlyAdmin):
+class FeedbackLetterAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("number", "problem", "addressee", "sent_on")
     list_select_related = ("problem",)
     search_fields = ("number", "addressee")

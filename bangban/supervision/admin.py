@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bangban.core.admin import ViewOnlyAdminMixin
 from bangban.supervision.models import SupervisionNotice, SupervisionPolicy
 
 
@@ -11,19 +12,10 @@ class SupervisionPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisionNotice)
-class SupervisionNoticeAdmin(admin.ModelAdmin):
+class SupervisionNoticeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: notices change only through their services (the notice page, the scan)."""
 
     list_display = ("number", "case", "item", "department", "level", "state", "response_due")
     list_filter = ("level", "state")
     list_select_related = ("case__project", "item__matter", "department")
     search_fields = ("number", "case__number")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -24,6 +24,8 @@ from bangban.supervision.workflow import ACTIVE_STATES, SYSTEM, NoticeLevel, Not
 NOTICE_LIST_RELATED = (
     "agency", "case__project__company", "case__specialist", "item__matter", "department",
 )
+# What the table of notices shows (supervision/partials/_notice_table.html).
+NOTICE_TABLE_RELATED = ("case__project__company", "item__matter", "department")
 # The roles a notice's page knows; an applicant's role on the case gives nothing here.
 NOTICE_STAFF_ROLES = frozenset({Role.SPECIALIST, Role.CHIEF_SPECIALIST, Role.SUPERVISOR})
 
@@ -63,7 +65,7 @@ def notice_roles(user, notice):
 # ------------------------------------------------------------------------------ lists
 
 
-def notices_visible_to(user):
+def notices_visible_to(user, related=NOTICE_LIST_RELATED):
     if not user.is_authenticated:
         return SupervisionNotice.objects.none()
     # Lookups on the notice's own columns, so the OR stays a union of index scans.
@@ -72,7 +74,7 @@ def notices_visible_to(user):
     condition |= in_agencies_under(
         agency_paths_for(user, Role.CHIEF_SPECIALIST) + agency_paths_for(user, Role.SUPERVISOR)
     )
-    return SupervisionNotice.objects.filter(condition).select_related(*NOTICE_LIST_RELATED)
+    return SupervisionNotice.objects.filter(condition).select_related(*related)
 
 
 def get_notice_for(user, pk):
@@ -102,7 +104,7 @@ def open_notices_for_department(user):
     return (
         SupervisionNotice.objects.filter(department_id__in=department_ids_for(user),
                                          state=NoticeState.OPEN)
-        .select_related(*NOTICE_LIST_RELATED)
+        .select_related(*NOTICE_TABLE_RELATED)
         .order_by("response_due", "pk")
     )
 
