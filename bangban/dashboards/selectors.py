@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -102,6 +101,15 @@ def filter_specialists(user):
     ).values("user_id")).order_by("full_name", "username")
 
 
+def _scope_of(user):
+    """The user's _Scope, worked out once per request (like `memberships_of`): a dashboard
+    asks for it for every set it counts."""
+    scope = getattr(user, "_bangban_dashboard_scope", None)
+    if scope is None:
+        scope = user._bangban_dashboard_scope = _Scope(user)
+    return scope
+
+
 class _Scope:
     """The user's view as conditions on each model; `case` is the path from the model to its
     case ("" for Case itself)."""
@@ -176,7 +184,7 @@ def _case_has_item_of(department):
 
 def dashboard_cases(user, filters):
     """Cases submitted in the period."""
-    scope = _Scope(user)
+    scope = _scope_of(user)
     return Case.objects.exclude(state=CaseState.DRAFT).filter(
         scope.cases(),
         _narrowed(filters, agency="agency", specialist="specialist",
@@ -186,7 +194,7 @@ def dashboard_cases(user, filters):
 
 def dashboard_items(user, filters):
     """The items of the cases submitted in the period."""
-    scope = _Scope(user)
+    scope = _scope_of(user)
     return CaseItem.objects.exclude(case__state=CaseState.DRAFT).filter(
         scope.items(),
         _narrowed(filters, agency="case__agency", specialist="case__specialist",
@@ -196,7 +204,7 @@ def dashboard_items(user, filters):
 
 def decided_items(user, filters):
     """Items approved or refused in the period."""
-    scope = _Scope(user)
+    scope = _scope_of(user)
     return CaseItem.objects.filter(state__in=DECIDED_ITEM_STATES).filter(
         scope.items(),
         _narrowed(filters, agency="case__agency", specialist="case__specialist",
@@ -209,7 +217,7 @@ def dashboard_consultations(user, filters):
     responder. Consultations belong to no department."""
     if filters.department is not None:
         return Consultation.objects.none()
-    scope = _Scope(user)
+    scope = _scope_of(user)
     return Consultation.objects.filter(
         Q(agency_id__in=scope.agencies) | Q(first_responder=user),
         _narrowed(filters, agency="agency", specialist="first_responder", moment="asked_at"),
@@ -218,7 +226,7 @@ def dashboard_consultations(user, filters):
 
 def dashboard_problems(user, filters):
     """Problems raised in the period."""
-    scope = _Scope(user)
+    scope = _scope_of(user)
     return Problem.objects.filter(
         scope.about_cases(),
         _narrowed(filters, agency="agency", specialist="case__specialist",
@@ -228,7 +236,7 @@ def dashboard_problems(user, filters):
 
 def dashboard_ratings(user, filters):
     """Ratings given in the period (the specialist and department as they were then)."""
-    scope = _Scope(user)
+    scope = _scope_of(user)
     return Evaluation.objects.filter(
         scope.about_cases(specialist="specialist"),
         _narrowed(filters, agency="agency", specialist="specialist", department="department",
@@ -395,7 +403,7 @@ def _counts(rows, set_name):
 
 
 def _tallied(user, filters):
-    return filters.department is None and not _Scope(user).departments
+    return filters.department is None and not _scope_of(user).departments
 
 
 def _in_whole_months(filters):
@@ -404,7 +412,7 @@ def _in_whole_months(filters):
 
 
 def _case_conditions(user, filters, moment=None):
-    return Q(_Scope(user).items(), _narrowed(
+    return Q(_scope_of(user).items(), _narrowed(
         filters, agency="case__agency", specialist="case__specialist", moment=moment))
 
 
@@ -544,7 +552,7 @@ def recent_dashboard_figures(user, filters):
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return dashboard_figures(user, filters), timezone.now()
-    scope = _Scope(user)
+    scope = _scope_of(user)
     parts = (user.pk, scope.agencies, scope.departments,
              filters.agency and filters.agency.pk, filters.below,
              filters.department and filters.department.pk,
