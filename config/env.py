@@ -159,6 +159,10 @@ VARIABLES = {
         Variable("BANGBAN_OIDC_BUTTON_LABEL",
                  "Single sign-on: the login button's text; empty means \"Sign in with the "
                  "unified identity platform\", translated.", ""),
+        Variable("BANGBAN_OIDC_TRUSTED_AMR",
+                 "Single sign-on: comma-separated authentication methods (the ID token's "
+                 "`amr`, RFC 8176) trusted as the second factor, so that no one-time code is "
+                 "asked; empty never trusts the platform's.", "mfa,otp,sms,hwk,swk,sc"),
         Variable("BANGBAN_OIDC_CA_BUNDLE",
                  "Single sign-on: a CA certificate file to trust for the platform's HTTPS "
                  "(an intranet CA); empty means the system's.", ""),

@@ -14,7 +14,8 @@ CHECKED_SESSION_KEY = "bb_second_factor_checked"
 
 class TwoFactorMiddleware:
     """Between the password and the rest of the site: a user with a one-time code device
-    enters a code first; staff who must use one and have none set one up first."""
+    enters a code first; staff who must use one and have none set one up first. A single
+    sign-on whose platform did a second factor is settled at login (security.start_session)."""
 
     # Paths reachable half-way: the code pages, logging out, the language switch, assets.
     OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/")

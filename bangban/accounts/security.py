@@ -33,6 +33,26 @@ def needs_totp_enrolment(user):
     )
 
 
+def idp_second_factor(amr):
+    """The ID token's `amr` (authentication methods, RFC 8176) when it shows that the identity
+    platform did a second factor this deployment trusts (BANGBAN_OIDC_TRUSTED_AMR), else []."""
+    if not isinstance(amr, list) or not all(isinstance(method, str) for method in amr):
+        return []
+    methods = set(amr)
+    trusted = methods & set(settings.OIDC_TRUSTED_AMR)
+    # A trusted method is a *second* factor only beside another one: a login with a text
+    # message code alone is one factor. "mfa" is the platform's own word that there were two.
+    if "mfa" in trusted or (trusted and len(methods) > 1):
+        return amr
+    return []
+
+
+def second_factor_by_idp(user):
+    """The `amr` that vouches for the second factor of the single sign-on now logging `user`
+    in (set by SSOBackend on the user it returns); [] for every other login."""
+    return getattr(user, "idp_second_factor_amr", [])
+
+
 def needs_totp_verification(user):
     """A logged-in user with a confirmed device who has not yet entered a code this session."""
     return user.is_authenticated and not user.is_verified() and user_has_device(user)
@@ -41,7 +61,7 @@ def needs_totp_verification(user):
 def start_session(sender, request, user, **kwargs):
     """At login (user_logged_in), stamp the session for the timeouts and settle whether a
     one-time code is due, so that the requests after it need neither a device query nor a
-    session write."""
+    session write. None is due after a single sign-on whose platform did a second factor."""
     from bangban.accounts.middleware import CHECKED_SESSION_KEY
     from bangban.core.middleware import SessionTimeoutMiddleware
 
@@ -51,5 +71,7 @@ def start_session(sender, request, user, **kwargs):
     now = int(time.time())
     session[SessionTimeoutMiddleware.STARTED_KEY] = now
     session[SessionTimeoutMiddleware.SEEN_KEY] = now
-    if not user_has_device(user) and not needs_totp_enrolment(user):
+    if second_factor_by_idp(user) or (
+        not user_has_device(user) and not needs_totp_enrolment(user)
+    ):
         session[CHECKED_SESSION_KEY] = user.pk

@@ -2,13 +2,18 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+from bangban.accounts.security import second_factor_by_idp
 from bangban.audit.models import AuditKind
 from bangban.audit.services import record
 
 
 def on_login(sender, request, user, **kwargs):
-    record(AuditKind.LOGIN_SUCCEEDED, request=request, user=user,
-           details={"backend": getattr(user, "backend", "") or ""})
+    details = {"backend": getattr(user, "backend", "") or ""}
+    # A single sign-on whose identity platform did the second factor: no one-time code asked.
+    if amr := second_factor_by_idp(user):
+        details["second_factor"] = "identity_provider"
+        details["amr"] = amr
+    record(AuditKind.LOGIN_SUCCEEDED, request=request, user=user, details=details)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):

@@ -365,6 +365,9 @@ OIDC_USE_PKCE = env_bool("BANGBAN_OIDC_USE_PKCE")
 OIDC_USER_CLAIM = env_str("BANGBAN_OIDC_USER_CLAIM")
 OIDC_USER_FIELD = env_choice("BANGBAN_OIDC_USER_FIELD", ["username", "email", "staff_number"])
 OIDC_BUTTON_LABEL = env_str("BANGBAN_OIDC_BUTTON_LABEL")
+# The ID token's `amr` methods (RFC 8176 names) trusted as the second factor: a single sign-on
+# that used one of them beside another method, or says "mfa", asks for no one-time code.
+OIDC_TRUSTED_AMR = env_list("BANGBAN_OIDC_TRUSTED_AMR")
 OIDC_VERIFY_SSL = env_str("BANGBAN_OIDC_CA_BUNDLE") or True
 OIDC_TIMEOUT = 10  # seconds per request to the platform
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"

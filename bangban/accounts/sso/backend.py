@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from bangban.accounts.security import idp_second_factor
 from bangban.accounts.sso.services import SSORefused, sso_sign_in
 
 logger = logging.getLogger("bangban.accounts.sso")
@@ -15,7 +16,8 @@ class SSOBackend(OIDCAuthenticationBackend):
     mozilla-django-oidc exchanges the code (with the PKCE verifier) and checks the ID token's
     signature and nonce; this adds the issuer and audience checks it leaves out, and maps the
     identity with `sso_sign_in` instead of matching or creating users by e-mail. A refusal is
-    left on the request for the callback view to show.
+    left on the request for the callback view to show; a second factor done by the platform
+    (security.idp_second_factor) on the user it returns, for security.start_session.
     """
 
     def __init__(self, *args, **kwargs):
@@ -56,7 +58,7 @@ class SSOBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("userinfo is about another subject than the ID token")
         claims = {**payload, **userinfo}
         try:
-            return sso_sign_in(issuer=payload["iss"], subject=payload["sub"], claims=claims)
+            user = sso_sign_in(issuer=payload["iss"], subject=payload["sub"], claims=claims)
         except SSORefused as refusal:
             logger.warning(
                 "single sign-on refused (%s): subject %s at %s, %s=%r",
@@ -65,6 +67,12 @@ class SSOBackend(OIDCAuthenticationBackend):
             )
             self.request.sso_refusal = refusal
             return None
+        # From the signed ID token only: an `amr` in the userinfo answer is not looked at.
+        user.idp_second_factor_amr = idp_second_factor(payload.get("amr"))
+        if user.idp_second_factor_amr:
+            logger.info("single sign-on: second factor done by the platform (amr=%s) for user %s",
+                        user.idp_second_factor_amr, user.pk)
+        return user
 
 
 def is_sso_attempt(request, credentials):
