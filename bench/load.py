@@ -17,9 +17,11 @@ leave them) and runs locust headless for `--duration` seconds per run, four runs
 count: MinimalUser (the minimal view: no session, no database) and the mix, first flat out
 (each user sends its next request when the last is answered: the server's capacity), then
 paced by `--think` seconds between a user's requests (people reading a page before the next
-click: the latency they see), after `--warmup` seconds of the mix that are not counted. For
-each run it prints requests per second, p50/p95 latency and errors, then the goals as ratios
-for both pacings.
+click: the latency they see), after `--warmup` seconds of the mix that are not counted.
+Flat out, a fifth run requests the lightest page a logged-in user can open (the password
+form: the layout and the work every page shares), the most any page of the mix could reach.
+For each run it prints requests per second, p50/p95 latency and errors, then the goals as
+ratios for both pacings.
 
 `--restart-postgres` restarts the server (`pg_ctlcluster … restart`) a third of the way
 into a 20-user run of the mix: requests in flight fail with the 503 page (never a 500), and a
@@ -261,7 +263,10 @@ def load(args, base, workdir):
     for users in [int(u) for u in args.users.split(",")]:
         runs = {}
         for pace, wait in paces(args):
-            for name, classes in (("minimal view", ["MinimalUser"]), ("mix", MIX)):
+            kinds = [("minimal view", ["MinimalUser"]), ("mix", MIX)]
+            if not wait:
+                kinds.insert(1, ("lightest page", ["LightestPageUser"]))
+            for name, classes in kinds:
                 run = measure(args, base, classes, users, args.duration, workdir, wait=wait)
                 log(describe(f"{name}, {pace}", users, run))
                 for error, count in run["errors"].items():
@@ -272,6 +277,10 @@ def load(args, base, workdir):
         for _pace, wait in paces(args):
             minimal, mix = runs["minimal view", wait], runs["mix", wait]
             ratio = mix["rps"] / minimal["rps"] if minimal["rps"] else 0
+            if ("lightest page", wait) in runs:
+                lightest = runs["lightest page", wait]["rps"] / minimal["rps"]
+                log(f"{users:4d} users, think time {wait:g} s: lightest page / minimal view "
+                    f"throughput {lightest:.0%}: the most any page with the layout can reach")
             log(f"{users:4d} users, think time {wait:g} s: mix / minimal view throughput "
                 f"{ratio:.0%} (goal ≥ {GOAL_RATIO:.0%}: {ratio / GOAL_RATIO:.2f}×); mix p95 "
                 f"{mix['p95']:.0f} ms (goal ≤ {GOAL_P95_MS} ms at 20 users: "

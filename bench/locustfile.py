@@ -9,6 +9,7 @@ pass them on (`X-Forwarded-Proto: https`), so the production settings apply unch
     uv run locust -f bench/locustfile.py CompanyUser Specialist DepartmentRepresentative \
         Supervisor --headless -u 20 -t 60s --host http://127.0.0.1:8765
     uv run locust -f bench/locustfile.py MinimalUser --headless -u 20 -t 60s --host …
+    uv run locust -f bench/locustfile.py LightestPageUser --headless -u 20 -t 60s --host …
 
 Think time between requests: `BANGBAN_LOAD_WAIT` seconds on average, drawn evenly from half
 to one and a half times it so that users do not click in step (default 0: each user sends its
@@ -119,6 +120,17 @@ class Supervisor(Account):
     @task(1)
     def detail(self):
         self.case_detail()
+
+
+class LightestPageUser(Account):
+    """The lightest page a logged-in user can open (the password form): the site's layout and
+    the per-request work every page shares, for what any page of the mix could reach."""
+
+    role = "company"
+
+    @task
+    def password_form(self):
+        self.page("/accounts/password/")
 
 
 class MinimalUser(FastHttpUser):

@@ -28,7 +28,9 @@ def company_ids_of(user):
         return frozenset()
     cached = getattr(user, "_bangban_company_ids", None)
     if cached is None:
-        cached = frozenset(user.company_contacts.values_list("company_id", flat=True))
+        # Unordered: the contacts' ordering would join every company for nothing.
+        cached = frozenset(
+            user.company_contacts.order_by().values_list("company_id", flat=True))
         user._bangban_company_ids = cached
     return cached
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangban.core.models import ChoiceLabelsMixin
+
 
 class AuditKind(models.TextChoices):
     """What happened. A new kind is one more line here (and a call to services.record)."""
@@ -36,7 +38,7 @@ class AuditQuerySet(models.QuerySet):
         return deleted
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabelsMixin, models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True)
     # Kept when the account is deleted: the typed user name below still says who it was.
     user = models.ForeignKey(

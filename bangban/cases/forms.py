@@ -22,7 +22,7 @@ from bangban.cases.models import (
 )
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.catalog.models import Matter
-from bangban.core.forms import BootstrapMixin
+from bangban.core.forms import BootstrapMixin, LabelledModelChoiceField, QuickSelect
 from bangban.deadlines.item_clock import extension_allowance
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -380,11 +380,11 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
     """The case list's filters; every field is optional."""
 
     q = forms.CharField(label=_("case number or project name"), required=False, max_length=100)
-    state = forms.ChoiceField(label=_("state"), required=False,
+    state = forms.ChoiceField(label=_("state"), required=False, widget=QuickSelect,
                               choices=[("", _("All states")), *CaseState.choices])
-    agency = forms.ModelChoiceField(label=_("agency"), required=False, queryset=None,
-                                    empty_label=_("All agencies"))
-    mode = forms.ChoiceField(label=_("service mode"), required=False,
+    agency = LabelledModelChoiceField(label=_("agency"), required=False, queryset=None,
+                                      empty_label=_("All agencies"), label_fields=["name"])
+    mode = forms.ChoiceField(label=_("service mode"), required=False, widget=QuickSelect,
                              choices=[("", _("All modes")), *ServiceMode.choices])
 
     def __init__(self, *args, agencies, **kwargs):

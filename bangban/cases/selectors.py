@@ -47,7 +47,9 @@ from bangban.cases.workflow import (
     ItemState,
 )
 from bangban.catalog.models import Matter
+from bangban.companies.models import CompanyContact
 from bangban.core.expressions import InSubquery
+from bangban.core.tables import pk_url
 from bangban.dashboards.models import CaseItemTally
 from bangban.deadlines.models import WarningLevel
 from bangban.projects.models import Project
@@ -56,9 +58,12 @@ CASE_LIST_RELATED = ("agency", "project__company", "specialist", "company_contac
 ITEM_LIST_RELATED = (
     "case__agency", "case__project__company", "case__specialist", "matter__stage", "department",
 )
-# What a workbench's table of items shows (portal/partials/_item_table.html): each join less
-# is planning PostgreSQL does not do on every request.
-ITEM_TABLE_RELATED = ("case__project__company", "matter", "department")
+# The columns of cases/partials/_case_table.html, read as values (case_rows).
+CASE_ROW_FIELDS = (
+    "pk", "number", "project__name", "project__is_key_project", "project__company__name",
+    "state", "worst_warning", "mode", "specialist__full_name", "specialist__username",
+    "agency__name",
+)
 
 
 def with_worst_warning(cases):
@@ -74,6 +79,28 @@ def with_worst_warning(cases):
         .order_by("-rank").values("warning_level")[:1]
     )
     return cases.annotate(worst_warning=Subquery(ranked))
+
+
+def case_rows(cases):
+    """The rows of cases/partials/_case_table.html for `cases` (a page of cases annotated by
+    with_worst_warning), in one query: model instances of the case, project, company,
+    specialist and agency for each row cost more than the query."""
+    case_url = pk_url("cases:detail")
+    states = {value: str(label) for value, label in CaseState.choices}
+    modes = {value: str(label) for value, label in ServiceMode.choices}
+    return [
+        {
+            "pk": pk, "url": case_url(pk), "number": number, "project": project,
+            "is_key_project": key, "company": company, "state": state,
+            "state_label": states.get(state, state), "worst_warning": worst,
+            "mode_label": modes.get(mode, mode),
+            # As User.display_name: the full name, else the user name.
+            "specialist": full_name or username or "",
+            "agency": agency,
+        }
+        for (pk, number, project, key, company, state, worst, mode, full_name, username,
+             agency) in cases.values_list(*CASE_ROW_FIELDS)
+    ]
 
 
 def with_clock_flags(items):
@@ -174,6 +201,16 @@ def get_case_for(user, pk):
 
 
 CASE_PAGE_RELATED = ("agency", "project__company", "specialist", "company_contact")
+# What the case page reads of an item (its row, its actions and its clock), of its matter and
+# department, and of the department's agency (whose calendar counts the clock): every column
+# left out is one less for Django to select and convert for each item.
+ITEM_PAGE_FIELDS = (
+    "case", "state", "promised_limit", "limit_unit", "materials", "planned_start", "planned_end",
+    "accepted_with_gaps", "commitment_based", "accepted_at", "decided_at", "warning_level",
+    "extended_days", "days_used", "result_number", "result_document", "refusal_reason",
+    "withdrawal_reason", "matter__name", "matter__stage__name", "department__name",
+    "department__phone", "department__agency__path",
+)
 
 
 def get_case_page_for(user, pk):
@@ -194,14 +231,18 @@ def get_case_page_for(user, pk):
         Prefetch("requested_matters", queryset=Matter.objects.only("name")),
     ]
     if Role.APPLICANT in roles:
-        lookups.append("project__company__contacts")
+        # What case_facts reads of them, unordered (the model's ordering joins the company).
+        lookups.append(Prefetch("project__company__contacts", queryset=CompanyContact.objects.only(
+            "company", "user", "is_representative").order_by()))
     if case.completion_confirmed_by_id:
         lookups.append("completion_confirmed_by")
     shows_items = roles != {Role.APPLICANT} or case.plan_published_at is not None
     if shows_items:
-        items = CaseItem.objects.select_related("matter__stage", "department__agency")
+        # By position, without the join to the case that the model's ordering (by case) adds.
+        items = CaseItem.objects.select_related("matter__stage", "department__agency").only(
+            *ITEM_PAGE_FIELDS).order_by("position", "pk")
     else:
-        items = CaseItem.objects.only("case_id", "state")
+        items = CaseItem.objects.only("case_id", "state").order_by()
     prefetch_related_objects([case], Prefetch("items", queryset=items), *lookups)
     if shows_items:
         items = case.items.all()
@@ -278,7 +319,7 @@ def visible_items_of(user, case):
 
 def intake_queue(user):
     return (
-        Case.objects.filter(state=CaseState.SUBMITTED)
+        with_worst_warning(Case.objects.filter(state=CaseState.SUBMITTED))
         .filter(in_agencies_under(agency_paths_for(user, Role.CHIEF_SPECIALIST)))
         .select_related(*CASE_LIST_RELATED)
         .order_by("submitted_at", "pk")
@@ -316,13 +357,13 @@ ITEM_STATES_WAITING_FOR_SPECIALIST = (
 )
 
 
-def items_waiting_for_specialist(user, related=ITEM_LIST_RELATED):
+def items_waiting_for_specialist(user):
     return with_clock_flags(
         CaseItem.objects.filter(
             case__specialist=user, state__in=ITEM_STATES_WAITING_FOR_SPECIALIST,
             case__state__in=[CaseState.PLANNED, CaseState.IN_PROGRESS],
         )
-        .select_related(*related)
+        .select_related(*ITEM_LIST_RELATED)
     ).order_by("planned_end", "pk")
 
 
@@ -331,10 +372,10 @@ ITEM_STATES_OPEN_AT_DEPARTMENT = (
 )
 
 
-def items_for_department(user, states=ITEM_STATES_OPEN_AT_DEPARTMENT, related=ITEM_LIST_RELATED):
+def items_for_department(user, states=ITEM_STATES_OPEN_AT_DEPARTMENT):
     return with_clock_flags(
         CaseItem.objects.filter(department_id__in=department_ids_for(user), state__in=states)
-        .select_related(*related)
+        .select_related(*ITEM_LIST_RELATED)
     ).order_by("pushed_at", "pk")
 
 

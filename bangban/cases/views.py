@@ -63,7 +63,9 @@ def case_list(request):
     agencies = Agency.objects.filter(pk__in=visible.values("agency_id"))
     form = CaseFilterForm(request.GET or None, agencies=agencies)
     cases = selectors.with_worst_warning(form.filter(visible)).order_by("-created_at", "-pk")
-    return render(request, "cases/list.html", {"form": form, "page": paginate(request, cases)})
+    return render(request, "cases/list.html", {
+        "form": form, "page": paginate(request, cases, as_rows=selectors.case_rows),
+    })
 
 
 def _viewer(roles):
@@ -75,10 +77,21 @@ def _viewer(roles):
     return "department"
 
 
+# The columns the case page shows of a document and of a ledger entry (_documents.html,
+# _ledger.html; `case` for the related manager to set it on each row without a query).
+DOCUMENT_PAGE_FIELDS = (
+    "case", "kind", "title", "version", "size", "uploaded_at", "item__matter__name",
+    "uploaded_by__full_name", "uploaded_by__username",
+)
+LEDGER_PAGE_FIELDS = (
+    "case", "at", "actor__full_name", "actor__username", "actor_role", "action", "from_state",
+    "to_state", "reason", "details", "item__matter__name",
+)
+
+
 def _visible_documents(case, viewer, items, plan_published):
-    documents = case.documents.select_related("item__matter", "uploaded_by").order_by(
-        "-uploaded_at", "-pk"
-    )
+    documents = case.documents.select_related("item__matter", "uploaded_by").only(
+        *DOCUMENT_PAGE_FIELDS).order_by("-uploaded_at", "-pk")
     if viewer == "department":
         return documents.filter(
             Q(item_id__in=[i.pk for i in items])
@@ -112,10 +125,10 @@ def case_detail(request, pk):
         for item in items
     ]
     ledger = []
-    if viewer == "staff":
-        ledger = selectors.ledger_of(case)
-    elif viewer == "department":
-        ledger = selectors.ledger_of(case).filter(item_id__in=[i.pk for i in items])
+    if viewer != "company":
+        ledger = selectors.ledger_of(case).only(*LEDGER_PAGE_FIELDS)
+    if viewer == "department":
+        ledger = ledger.filter(item_id__in=[i.pk for i in items])
     return render(request, "cases/detail.html", {
         "case": case,
         "viewer": viewer,

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bangban.accounts.models import DepartmentKind
-from bangban.core.models import TimeStampedModel
+from bangban.core.models import ChoiceLabelsMixin, TimeStampedModel
 from bangban.projects.models import Category
 
 
@@ -105,7 +105,7 @@ class MatterMaterial(models.Model):
         return self.name
 
 
-class DefaultItem(models.Model):
+class DefaultItem(ChoiceLabelsMixin, models.Model):
     """A matter in a category's default item set: the plan generator's starting point."""
 
     category = models.CharField(_("category"), max_length=1, choices=Category.choices)

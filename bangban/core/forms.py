@@ -1,6 +1,9 @@
-"""What every form of the project shares: Bootstrap classes and service errors on the form."""
+"""What every form of the project shares: Bootstrap classes, service errors on the form, and
+selects that render quickly."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 
 def add_service_error(form, error, rename=None):
@@ -31,3 +34,39 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class QuickSelect(forms.Select):
+    """A select rendered in one pass rather than one template per option: a province's lists
+    of specialists and departments run to thousands, and the filters of every list page are
+    rendered on every visit."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+            (str(key), " selected" if str(key) == chosen else "", label)
+            for key, label in self.choices))
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attributes, options)
+
+
+class _LabelledChoices(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, *labels in self.queryset.values_list("pk", *self.field.label_fields):
+            yield (pk, next((label for label in labels if label), ""))
+
+
+class LabelledModelChoiceField(forms.ModelChoiceField):
+    """A model choice whose options are read as rows of the primary key and `label_fields`
+    (the first that is not empty labels the option) instead of model instances: building an
+    instance for each of a province's hundreds of specialists cost more than the rest of the
+    dashboard. The chosen value is still checked against the queryset."""
+
+    iterator = _LabelledChoices
+    widget = QuickSelect
+
+    def __init__(self, *args, label_fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_fields = label_fields

@@ -15,9 +15,13 @@ from bangban.core.forms import add_service_error
 PAGE_SIZE = 25
 
 
-def paginate(request, rows, param="page", per_page=PAGE_SIZE):
-    """One page of `rows`; `previous_url`/`next_url` keep the request's other parameters."""
+def paginate(request, rows, param="page", per_page=PAGE_SIZE, as_rows=None):
+    """One page of `rows`; `previous_url`/`next_url` keep the request's other parameters.
+    With `as_rows` (a selector's `*_rows`), the page holds what it makes of the page's slice
+    of `rows` instead of model instances; an empty page's are known without a query."""
     page = Paginator(rows, per_page).get_page(request.GET.get(param))
+    if as_rows is not None:
+        page.object_list = as_rows(page.object_list) if page.paginator.count else []
 
     def url(number):
         query = request.GET.copy()

@@ -1,12 +1,10 @@
 import datetime
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from bangban.core.forms import BootstrapMixin
+from bangban.core.forms import BootstrapMixin, LabelledModelChoiceField
 from bangban.dashboards import selectors
 
 
@@ -36,31 +34,21 @@ def period_days(period, today):
     return start, datetime.date(start.year + year, month + 1, 1) - datetime.timedelta(days=1)
 
 
-class QuickSelect(forms.Select):
-    """A select rendered in one pass rather than one template per option: a province's lists
-    of specialists and departments run to thousands."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = "" if value is None else str(value)
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (str(key), " selected" if str(key) == chosen else "", label)
-            for key, label in self.choices))
-        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
-        return format_html("<select{}>{}</select>", attributes, options)
-
-
 class DashboardFilterForm(BootstrapMixin, forms.Form):
     """The dashboard's filters, the same on the dashboard and on every list behind it; every
     field is optional, the period is this year unless chosen."""
 
-    agency = forms.ModelChoiceField(label=_("agency"), required=False, queryset=None,
-                                    empty_label=_("All my agencies"))
+    agency = LabelledModelChoiceField(label=_("agency"), required=False, queryset=None,
+                                      empty_label=_("All my agencies"), label_fields=["name"])
     below = forms.ChoiceField(label=_("agencies below"), required=False, choices=[
         ("1", _("Including the agencies below")), ("0", _("This agency only"))])
-    department = forms.ModelChoiceField(label=_("department"), required=False, queryset=None,
-                                        empty_label=_("All departments"), widget=QuickSelect)
-    specialist = forms.ModelChoiceField(label=_("specialist"), required=False, queryset=None,
-                                        empty_label=_("All specialists"), widget=QuickSelect)
+    department = LabelledModelChoiceField(label=_("department"), required=False, queryset=None,
+                                          empty_label=_("All departments"),
+                                          label_fields=["name"])
+    # As User.display_name: the full name, else the user name.
+    specialist = LabelledModelChoiceField(label=_("specialist"), required=False, queryset=None,
+                                          empty_label=_("All specialists"),
+                                          label_fields=["full_name", "username"])
     period = forms.ChoiceField(label=_("period"), required=False, choices=Period.CHOICES)
     start = forms.DateField(label=_("from"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
@@ -72,7 +60,6 @@ class DashboardFilterForm(BootstrapMixin, forms.Form):
         self.fields["agency"].queryset = selectors.filter_agencies(user)
         self.fields["department"].queryset = selectors.filter_departments(user)
         self.fields["specialist"].queryset = selectors.filter_specialists(user)
-        self.fields["specialist"].label_from_instance = lambda u: u.display_name
 
     def clean(self):
         cleaned = super().clean()

@@ -84,18 +84,18 @@ def filter_agencies(user):
     """The agencies the user may narrow the dashboard to: those they lead and below, and those
     they work at."""
     own = [m.agency_id for m in memberships_of(user)]
-    return Agency.objects.filter(Q(pk__in=_agency_ids_under(_led_paths(user))) | Q(pk__in=own))
+    return Agency.objects.filter(Q(pk__in=_scope_of(user).agencies) | Q(pk__in=own))
 
 
 def filter_departments(user):
     departments = department_ids_for(user)
-    led = _agency_ids_under(_led_paths(user))
+    led = _scope_of(user).agencies
     return Department.objects.filter(Q(agency_id__in=led) | Q(pk__in=departments)).order_by(
         "agency__path", "name")
 
 
 def filter_specialists(user):
-    led = _agency_ids_under(_led_paths(user))
+    led = _scope_of(user).agencies
     return User.objects.filter(pk__in=Membership.objects.filter(
         Q(agency_id__in=led) | Q(user=user), role=Role.SPECIALIST,
     ).values("user_id")).order_by("full_name", "username")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bangban.cases.selectors import case_rows
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.consultations.workflow import ConsultationState
 from bangban.core.views import paginate
@@ -176,7 +177,7 @@ def figure_list(request, set_name, figure):
     page = None
     if form.is_valid():
         rows = selectors.figure_rows(request.user, set_name, figure, form.filters())
-        page = paginate(request, rows)
+        page = paginate(request, rows, as_rows=case_rows if set_name == "cases" else None)
     return render(request, "dashboards/list.html", {
         "form": form, "page": page, "set_name": set_name, "figure": figure,
         "title": LIST_TITLES[set_name], "dashboard_url":

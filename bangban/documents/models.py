@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangban.core.models import ChoiceLabelsMixin
+
 
 def document_upload_to(document, filename):
     # The stored name is never the uploaded one: a name cannot carry a path or overwrite a file.
@@ -25,7 +27,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Document(models.Model):
+class Document(ChoiceLabelsMixin, models.Model):
     """An artifact in the case archive (Binzhou 7.7), shared with the company."""
 
     case = models.ForeignKey(

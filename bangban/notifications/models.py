@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bangban.core.models import TimeStampedModel
+from bangban.core.models import ChoiceLabelsMixin, TimeStampedModel
 from bangban.notifications.rendering import unknown_placeholders
 
 
@@ -99,7 +99,7 @@ class OutboxState(models.TextChoices):
 DUE_STATES = (OutboxState.PENDING, OutboxState.RETRYING, OutboxState.SENDING)
 
 
-class OutboxDelivery(models.Model):
+class OutboxDelivery(ChoiceLabelsMixin, models.Model):
     """A row of an outbox table: something to send, written in the same transaction as the
     change it reports and delivered by the worker (`manage.py run_worker`) with the claims,
     leases and retries of `bangban.notifications.outbox`, which reads and writes these columns.

@@ -1,10 +1,60 @@
-"""Reads for the company portal's pages."""
+"""Reads for the company portal's pages and the workbench's tables."""
 
 from django.db.models import Q
 from django.utils import timezone
 
 from bangban.cases.models import LedgerEntry
-from bangban.cases.workflow import FINISHED_ITEM_STATES, ItemState
+from bangban.cases.workflow import FINISHED_ITEM_STATES, CaseState, ItemState
+from bangban.core.tables import pk_url, table_day
+
+# The workbench's own tables read only the columns they show, as values: model instances with
+# their related rows, and the template's lookups through them, cost more than the query.
+ITEM_ROW_FIELDS = (
+    "pk", "case_id", "matter__name", "case__number", "case__project__name",
+    "case__project__company__name", "department__name", "state", "planned_end", "due_date",
+    "warning_level", "clock_paused",
+)
+
+
+def item_rows(items):
+    """The rows of portal/partials/_item_table.html for `items` (a page of a selector's items
+    with `clock_paused`), in one query."""
+    case_url = pk_url("cases:detail")
+    labels = {value: str(label) for value, label in ItemState.choices}
+    return [
+        {
+            "pk": pk, "url": f"{case_url(case_id)}#item-{pk}", "matter": matter,
+            "case_number": number, "project": project, "company": company,
+            "department": department, "state": state, "state_label": labels.get(state, state),
+            "planned_end": table_day(planned_end), "due_date": table_day(due_date, none=""),
+            "warning_level": level, "clock_paused": paused,
+        }
+        for (pk, case_id, matter, number, project, company, department, state, planned_end,
+             due_date, level, paused) in items.values_list(*ITEM_ROW_FIELDS)
+    ]
+
+
+SPECIALIST_CASE_ROW_FIELDS = (
+    "pk", "number", "project__name", "project__company__name", "state", "worst_warning",
+    "open_items", "target_completion_date",
+)
+
+
+def specialist_case_rows(cases):
+    """The rows of the specialist's table of cases (portal/partials/_specialist.html) for
+    `cases` (a page of cases_of_specialist), in one query."""
+    case_url = pk_url("cases:detail")
+    labels = {value: str(label) for value, label in CaseState.choices}
+    return [
+        {
+            "pk": pk, "url": case_url(pk), "number": number, "project": project,
+            "company": company, "state": state, "state_label": labels.get(state, state),
+            "worst_warning": worst, "open_items": open_items,
+            "target_completion_date": table_day(target),
+        }
+        for (pk, number, project, company, state, worst, open_items, target)
+        in cases.values_list(*SPECIALIST_CASE_ROW_FIELDS)
+    ]
 
 
 def actual_dates(case):

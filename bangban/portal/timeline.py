@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from bangban.catalog.models import LimitUnit
 from bangban.cases.workflow import FINISHED_ITEM_STATES, ItemState
+from bangban.catalog.models import LimitUnit
 
 # Hunan's plan promises key projects completion of the approvals within 120 working days; a
 # case without its own target date is measured against it.

@@ -12,6 +12,7 @@ from bangban.cases import selectors
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.core.views import paginate
 from bangban.deadlines.models import WarningLevel
+from bangban.portal import selectors as portal_selectors
 from bangban.projects.selectors import projects_of_company_user
 from bangban.supervision import selectors as supervision_selectors
 
@@ -31,9 +32,10 @@ def _chief_section(request):
     if state not in CaseState.values:
         state = ""
     return {
-        "intake": paginate(request, selectors.intake_queue(request.user), "intake_page"),
+        "intake": paginate(request, selectors.intake_queue(request.user), "intake_page",
+                           as_rows=selectors.case_rows),
         "cases": paginate(request, selectors.agency_cases(request.user, state=state or None),
-                          "agency_page"),
+                          "agency_page", as_rows=selectors.case_rows),
         "state": state,
         "states": CaseState.choices,
     }
@@ -42,18 +44,19 @@ def _chief_section(request):
 def _specialist_section(request):
     user = request.user
     return {
-        "cases": paginate(request, selectors.cases_of_specialist(user), "mine_page"),
-        "items": paginate(request, selectors.items_waiting_for_specialist(
-            user, related=selectors.ITEM_TABLE_RELATED), "waiting_page"),
+        "cases": paginate(request, selectors.cases_of_specialist(user), "mine_page",
+                          as_rows=portal_selectors.specialist_case_rows),
+        "items": paginate(request, selectors.items_waiting_for_specialist(user),
+                          "waiting_page", as_rows=portal_selectors.item_rows),
     }
 
 
 def _department_section(request):
-    return {"items": paginate(request, selectors.items_for_department(
-                request.user, related=selectors.ITEM_TABLE_RELATED), "department_page"),
-            "notices": paginate(request,
-                                supervision_selectors.open_notices_for_department(request.user),
-                                "notices_page")}
+    return {"items": paginate(request, selectors.items_for_department(request.user),
+                              "department_page", as_rows=portal_selectors.item_rows),
+            "notices": paginate(
+                request, supervision_selectors.open_notices_for_department(request.user),
+                "notices_page", as_rows=supervision_selectors.notice_rows)}
 
 
 def _supervisor_section(request, *, with_cases):
@@ -83,7 +86,7 @@ def _supervisor_section(request, *, with_cases):
     }
     if with_cases:
         section["cases"] = paginate(request, selectors.agency_cases(request.user),
-                                    "supervised_page")
+                                    "supervised_page", as_rows=selectors.case_rows)
     return section
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bangban.core.models import TimeStampedModel
+from bangban.core.models import ChoiceLabelsMixin, TimeStampedModel
 from bangban.problems.workflow import (
     ACTIVE_STATES,
     Closure,
@@ -164,7 +164,7 @@ class Problem(TimeStampedModel):
             raise ValidationError({"closing_reason": _("Give the reason for closing.")})
 
 
-class ProblemEscalation(models.Model):
+class ProblemEscalation(ChoiceLabelsMixin, models.Model):
     """One step up the four levels, by hand or by the worker. A problem reaches each level at
     most once: the constraint stops a second worker (or a second click) from escalating twice."""
 

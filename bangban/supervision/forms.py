@@ -4,14 +4,14 @@ its service's keyword arguments (`service(notice=…, by=…, **form.service_kwa
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bangban.core.forms import BootstrapMixin
+from bangban.core.forms import BootstrapMixin, QuickSelect
 from bangban.supervision.workflow import NoticeLevel, NoticeState, ReferralBody
 
 
 class NoticeFilterForm(BootstrapMixin, forms.Form):
-    level = forms.ChoiceField(label=_("level"), required=False,
+    level = forms.ChoiceField(label=_("level"), required=False, widget=QuickSelect,
                               choices=[("", _("All levels")), *NoticeLevel.choices])
-    state = forms.ChoiceField(label=_("state"), required=False,
+    state = forms.ChoiceField(label=_("state"), required=False, widget=QuickSelect,
                               choices=[("", _("All states")), *NoticeState.choices])
 
     def filters(self):

@@ -17,6 +17,7 @@ from bangban.cases.models import Case, LedgerEntry
 from bangban.cases.selectors import in_agencies_under
 from bangban.cases.workflow import FINISHED_ITEM_STATES
 from bangban.core.expressions import InSubquery
+from bangban.core.tables import pk_url
 from bangban.deadlines.selectors import items_overdue
 from bangban.supervision.models import SupervisionNotice, SupervisionPolicy, default_policy_value
 from bangban.supervision.workflow import ACTIVE_STATES, SYSTEM, NoticeLevel, NoticeState
@@ -25,7 +26,6 @@ NOTICE_LIST_RELATED = (
     "agency", "case__project__company", "case__specialist", "item__matter", "department",
 )
 # What the table of notices shows (supervision/partials/_notice_table.html).
-NOTICE_TABLE_RELATED = ("case__project__company", "item__matter", "department")
 # The roles a notice's page knows; an applicant's role on the case gives nothing here.
 NOTICE_STAFF_ROLES = frozenset({Role.SPECIALIST, Role.CHIEF_SPECIALIST, Role.SUPERVISOR})
 
@@ -65,7 +65,7 @@ def notice_roles(user, notice):
 # ------------------------------------------------------------------------------ lists
 
 
-def notices_visible_to(user, related=NOTICE_LIST_RELATED):
+def notices_visible_to(user):
     if not user.is_authenticated:
         return SupervisionNotice.objects.none()
     # Lookups on the notice's own columns, so the OR stays a union of index scans.
@@ -74,7 +74,7 @@ def notices_visible_to(user, related=NOTICE_LIST_RELATED):
     condition |= in_agencies_under(
         agency_paths_for(user, Role.CHIEF_SPECIALIST) + agency_paths_for(user, Role.SUPERVISOR)
     )
-    return SupervisionNotice.objects.filter(condition).select_related(*related)
+    return SupervisionNotice.objects.filter(condition).select_related(*NOTICE_LIST_RELATED)
 
 
 def get_notice_for(user, pk):
@@ -104,9 +104,35 @@ def open_notices_for_department(user):
     return (
         SupervisionNotice.objects.filter(department_id__in=department_ids_for(user),
                                          state=NoticeState.OPEN)
-        .select_related(*NOTICE_TABLE_RELATED)
         .order_by("response_due", "pk")
     )
+
+
+NOTICE_ROW_FIELDS = (
+    "pk", "number", "item__matter__name", "case_id", "item_id", "case__number",
+    "case__project__name", "case__project__company__name", "department__name", "level", "state",
+    "response_due",
+)
+
+
+def notice_rows(notices):
+    """The rows of supervision/partials/_notice_table.html for `notices` (a page of notices),
+    in one query: the columns it shows as values, with links and labels worked out once per
+    page — model instances with their related rows cost more than the query."""
+    notice_url, case_url = pk_url("supervision:detail"), pk_url("cases:detail")
+    levels = {value: str(label) for value, label in NoticeLevel.choices}
+    states = {value: str(label) for value, label in NoticeState.choices}
+    return [
+        {
+            "pk": pk, "number": number, "url": notice_url(pk), "matter": matter,
+            "item_url": f"{case_url(case_id)}#item-{item_id}", "case_number": case_number,
+            "project": project, "company": company, "department": department, "level": level,
+            "level_label": levels.get(level, level), "state_label": states.get(state, state),
+            "reply_due": response_due.isoformat() if state == NoticeState.OPEN else "—",
+        }
+        for (pk, number, matter, case_id, item_id, case_number, project, company, department,
+             level, state, response_due) in notices.values_list(*NOTICE_ROW_FIELDS)
+    ]
 
 
 def notice_counts_by_level(user):
@@ -142,7 +168,7 @@ def active_notices_by_item(items):
         notice.item_id: notice
         for notice in SupervisionNotice.objects.filter(
             item_id__in=[item.pk for item in items], state__in=ACTIVE_STATES
-        )
+        ).only("item_id", "number", "level").order_by()
     }
 
 

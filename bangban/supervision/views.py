@@ -22,11 +22,10 @@ from bangban.supervision.workflow import NOTICE_ACTIONS, notice_actions_for
 @login_required
 def notice_list(request):
     form = NoticeFilterForm(request.GET or None)
-    notices = selectors.filter_notices(
-        selectors.notices_visible_to(request.user, related=selectors.NOTICE_TABLE_RELATED),
-        **form.filters())
+    notices = selectors.filter_notices(selectors.notices_visible_to(request.user),
+                                       **form.filters())
     return render(request, "supervision/list.html", {
-        "form": form, "page": paginate(request, notices),
+        "form": form, "page": paginate(request, notices, as_rows=selectors.notice_rows),
     })
 
 

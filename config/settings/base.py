@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "bangban.accounts.context_processors.roles",
+                "bangban.core.context_processors.navigation",
             ],
         },
     },

@@ -306,3 +306,30 @@ def test_with_no_cache_seconds_every_visit_counts(client, province):
     _figures(client, province["supervisor"])
     _case(province["city"], specialist=province["alice"])
     assert _figure(_figures(client, province["supervisor"])[1], "cases", "all") == 3
+
+
+def _options(page, name):
+    select = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return dict(re.findall(r'<option value="(\d*)"(?: selected)?>([^<]*)</option>', select))
+
+
+def test_the_filters_offer_the_users_agencies_departments_and_specialists_by_name(
+        client, province):
+    province["alice"].full_name = "李华"
+    province["alice"].save()
+    province["bob"].full_name = ""
+    province["bob"].save()
+    client.force_login(province["supervisor"])
+    page = client.get(reverse("dashboards:dashboard"),
+                      {"specialist": province["bob"].pk}).content.decode()
+    agencies = _options(page, "agency")
+    assert {agencies[str(a.pk)] for a in (province["city"], province["district"])} == {
+        province["city"].name, province["district"].name}
+    department = province["district_department"]
+    assert _options(page, "department")[str(department.pk)] == department.name
+    specialists = _options(page, "specialist")
+    assert specialists[str(province["alice"].pk)] == "李华"
+    # Without a full name, the user name stands for the specialist, as everywhere.
+    assert specialists[str(province["bob"].pk)] == province["bob"].username
+    assert str(province["representative"].pk) not in specialists
+    assert f'<option value="{province["bob"].pk}" selected>' in page

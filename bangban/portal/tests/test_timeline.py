@@ -130,7 +130,8 @@ class FakeItem(SimpleNamespace):
             pk=pk, state=state, promised_limit=limit, limit_unit=LimitUnit.WORKING_DAY,
             planned_start=planned[0] if planned else None,
             planned_end=planned[1] if planned else None, due_date=due, decided_at=None,
-            pushed_at=None, updated_at=None, prerequisites=SimpleNamespace(all=lambda: list(before)),
+            pushed_at=None, updated_at=None,
+            prerequisites=SimpleNamespace(all=lambda: list(before)),
         )
 
 

@@ -1,5 +1,7 @@
 """The workbench: a section for every role the user holds, each a constant number of queries."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +11,7 @@ from bangban.accounts.models import Agency, Role
 from bangban.cases.models import ClockPause
 from bangban.cases.workflow import CaseState, ItemState
 from bangban.deadlines.models import WarningLevel
+from bangban.supervision.models import SupervisionNotice
 from tests.factories import (
     AgencyFactory,
     CaseFactory,
@@ -115,11 +118,11 @@ def test_chief_sees_intake_queue_and_filters_agency_cases(client, users, agency)
     elsewhere = CaseFactory(submitted=True)
     client.force_login(users[Role.CHIEF_SPECIALIST])
     context = client.get(URL).context["chief"]
-    assert [c.number for c in context["intake"]] == [submitted.number]
-    assert {c.number for c in context["cases"]} == {submitted.number, running.number,
+    assert [c["number"] for c in context["intake"]] == [submitted.number]
+    assert {c["number"] for c in context["cases"]} == {submitted.number, running.number,
                                                     below.number}
     filtered = client.get(URL, {"state": CaseState.IN_PROGRESS}).context["chief"]
-    assert {c.number for c in filtered["cases"]} == {running.number, below.number}
+    assert {c["number"] for c in filtered["cases"]} == {running.number, below.number}
     assert elsewhere.number not in client.get(URL).content.decode()
 
 
@@ -131,8 +134,8 @@ def test_specialist_sees_own_cases_and_waiting_items(client, users, agency, depa
     someone_elses = CaseFactory(in_progress=True, agency=agency)
     client.force_login(specialist)
     section = client.get(URL).context["specialist"]
-    assert [c.number for c in section["cases"]] == [case.number]
-    assert [i.pk for i in section["items"]] == [waiting.pk]
+    assert [c["number"] for c in section["cases"]] == [case.number]
+    assert [i["pk"] for i in section["items"]] == [waiting.pk]
     assert someone_elses.number not in client.get(URL).content.decode()
 
 
@@ -143,7 +146,28 @@ def test_department_sees_items_pushed_to_it(client, users, agency, department):
     CaseItemFactory(case=case, state=ItemState.PUSHED)  # another department
     client.force_login(users[Role.DEPARTMENT_REPRESENTATIVE])
     section = client.get(URL).context["department"]
-    assert [i.pk for i in section["items"]] == [pushed.pk]
+    assert [i["pk"] for i in section["items"]] == [pushed.pk]
+
+
+def test_department_tables_link_the_items_and_notices_and_show_their_dates(client, users,
+                                                                          department):
+    item = CaseItemFactory(department=department, state=ItemState.ACCEPTED,
+                           planned_end=datetime.date(2026, 3, 9),
+                           due_date=datetime.date(2026, 3, 20), warning_level=WarningLevel.RED)
+    notice = SupervisionNotice.objects.create(
+        number="DB2026000001", agency=item.case.agency, case=item.case, item=item,
+        department=department, item_due_date=item.due_date,
+        issued_at=datetime.datetime(2026, 3, 21, 9, 0, tzinfo=datetime.UTC),
+        issued_by=UserFactory(), response_due=datetime.date(2026, 3, 27))
+    client.force_login(users[Role.DEPARTMENT_REPRESENTATIVE])
+    html = client.get(URL).content.decode()
+    item_link = f'<a href="/cases/{item.case_id}/#item-{item.pk}">'
+    assert f"{item_link}{item.matter.name}</a>" in html
+    assert '<td class="text-nowrap">2026-03-09</td>' in html
+    assert 'data-clock>2026-03-20 <span class="warning-light warning-light-red"' in html
+    assert f'<a href="/supervision/{notice.pk}/">DB2026000001</a>' in html
+    assert f"{item_link}{item.case.number}</a>" in html
+    assert '<td class="text-nowrap">2026-03-27</td>' in html
 
 
 def test_supervisor_overview_counts_per_agency(client, users, agency, department):

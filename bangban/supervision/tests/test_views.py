@@ -41,6 +41,18 @@ def test_staff_concerned_see_the_notice_in_list_page_and_print(client, world, no
     assert response.status_code == 200 and notice.number in response.content.decode()
 
 
+def test_the_list_shows_each_cell_of_the_notice(client, world, notice):
+    client.force_login(world.chief)
+    page = client.get(reverse("supervision:list"), headers={"accept-language": "en"})
+    row = page.content.decode().split(f'data-notice="{notice.number}"', 1)[1].split("</tr>")[0]
+    case = notice.case
+    for shown in [f'href="{_detail(notice)}"', world.item.matter.name, case.number,
+                  f'href="{reverse("cases:detail", args=[case.pk])}#item-{notice.item_id}"',
+                  case.project.name, case.project.company.name, notice.department.name,
+                  "Supervision notice", "Awaiting reply", notice.response_due.isoformat()]:
+        assert shown in row, shown
+
+
 @pytest.mark.parametrize("who", [Role.APPLICANT, "outsider", "other_department"])
 def test_others_get_404_and_an_empty_list(client, world, notice, who):
     client.force_login(world.user(who))
