@@ -49,7 +49,7 @@ from bangban.cases.workflow import (
 from bangban.catalog.models import Matter
 from bangban.companies.models import CompanyContact
 from bangban.core.expressions import InSubquery
-from bangban.core.tables import pk_url
+from bangban.core.tables import choice_labels, pk_url
 from bangban.dashboards.models import CaseItemTally
 from bangban.deadlines.models import WarningLevel
 from bangban.projects.models import Project
@@ -86,8 +86,8 @@ def case_rows(cases):
     with_worst_warning), in one query: model instances of the case, project, company,
     specialist and agency for each row cost more than the query."""
     case_url = pk_url("cases:detail")
-    states = {value: str(label) for value, label in CaseState.choices}
-    modes = {value: str(label) for value, label in ServiceMode.choices}
+    states = choice_labels(CaseState)
+    modes = choice_labels(ServiceMode)
     return [
         {
             "pk": pk, "url": case_url(pk), "number": number, "project": project,

@@ -17,3 +17,8 @@ def pk_url(name):
 def table_day(value, none="—"):
     """A date as the tables show it (the `date:"Y-m-d"` filter), `none` for none."""
     return value.isoformat() if value else none
+
+
+def choice_labels(choices):
+    """{value: label} of a `models.TextChoices`, in the active language, for a table's rows."""
+    return {value: str(label) for value, label in choices.choices}

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from bangban.cases.models import LedgerEntry
 from bangban.cases.workflow import FINISHED_ITEM_STATES, CaseState, ItemState
-from bangban.core.tables import pk_url, table_day
+from bangban.core.tables import choice_labels, pk_url, table_day
 
 # The workbench's own tables read only the columns they show, as values: model instances with
 # their related rows, and the template's lookups through them, cost more than the query.
@@ -20,7 +20,7 @@ def item_rows(items):
     """The rows of portal/partials/_item_table.html for `items` (a page of a selector's items
     with `clock_paused`), in one query."""
     case_url = pk_url("cases:detail")
-    labels = {value: str(label) for value, label in ItemState.choices}
+    labels = choice_labels(ItemState)
     return [
         {
             "pk": pk, "url": f"{case_url(case_id)}#item-{pk}", "matter": matter,
@@ -44,7 +44,7 @@ def specialist_case_rows(cases):
     """The rows of the specialist's table of cases (portal/partials/_specialist.html) for
     `cases` (a page of cases_of_specialist), in one query."""
     case_url = pk_url("cases:detail")
-    labels = {value: str(label) for value, label in CaseState.choices}
+    labels = choice_labels(CaseState)
     return [
         {
             "pk": pk, "url": case_url(pk), "number": number, "project": project,

@@ -17,7 +17,7 @@ from bangban.cases.models import Case, LedgerEntry
 from bangban.cases.selectors import in_agencies_under
 from bangban.cases.workflow import FINISHED_ITEM_STATES
 from bangban.core.expressions import InSubquery
-from bangban.core.tables import pk_url
+from bangban.core.tables import choice_labels, pk_url, table_day
 from bangban.deadlines.selectors import items_overdue
 from bangban.supervision.models import SupervisionNotice, SupervisionPolicy, default_policy_value
 from bangban.supervision.workflow import ACTIVE_STATES, SYSTEM, NoticeLevel, NoticeState
@@ -25,7 +25,6 @@ from bangban.supervision.workflow import ACTIVE_STATES, SYSTEM, NoticeLevel, Not
 NOTICE_LIST_RELATED = (
     "agency", "case__project__company", "case__specialist", "item__matter", "department",
 )
-# What the table of notices shows (supervision/partials/_notice_table.html).
 # The roles a notice's page knows; an applicant's role on the case gives nothing here.
 NOTICE_STAFF_ROLES = frozenset({Role.SPECIALIST, Role.CHIEF_SPECIALIST, Role.SUPERVISOR})
 
@@ -120,15 +119,15 @@ def notice_rows(notices):
     in one query: the columns it shows as values, with links and labels worked out once per
     page — model instances with their related rows cost more than the query."""
     notice_url, case_url = pk_url("supervision:detail"), pk_url("cases:detail")
-    levels = {value: str(label) for value, label in NoticeLevel.choices}
-    states = {value: str(label) for value, label in NoticeState.choices}
+    levels = choice_labels(NoticeLevel)
+    states = choice_labels(NoticeState)
     return [
         {
             "pk": pk, "number": number, "url": notice_url(pk), "matter": matter,
             "item_url": f"{case_url(case_id)}#item-{item_id}", "case_number": case_number,
             "project": project, "company": company, "department": department, "level": level,
             "level_label": levels.get(level, level), "state_label": states.get(state, state),
-            "reply_due": response_due.isoformat() if state == NoticeState.OPEN else "—",
+            "reply_due": table_day(response_due) if state == NoticeState.OPEN else "—",
         }
         for (pk, number, matter, case_id, item_id, case_number, project, company, department,
              level, state, response_due) in notices.values_list(*NOTICE_ROW_FIELDS)
